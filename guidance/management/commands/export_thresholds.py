@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from guidance.loader import export_authority
+from guidance.models import Authority
+
+
+class Command(BaseCommand):
+    help = "Write an authority's guidance as YAML in the fixture schema."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="The authority, e.g. stoke-on-trent")
+        parser.add_argument("-o", "--output", help="Write to this file instead of standard output")
+
+    def handle(self, *args, slug, output, **options):
+        authority = Authority.objects.filter(slug=slug).first()
+        if authority is None:
+            known = ", ".join(Authority.objects.values_list("slug", flat=True)) or "none loaded"
+            raise CommandError(f"No authority '{slug}' (known: {known})")
+        text = export_authority(authority)
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            self.stdout.write(text, ending="")

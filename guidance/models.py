@@ -1,0 +1,255 @@
+"""The threshold guidance of local safeguarding partnerships.
+
+An authority publishes one document. It describes four levels of need (a common 1-4 scale with
+local names), groups indicators into domains (optionally nested), and says per level what to do
+next and whom to call. Every domain with indicators carries a shared theme so that authorities can
+be compared with each other.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Theme(models.TextChoices):
+    HEALTH = "health", "Health"
+    LEARNING = "learning", "Learning and education"
+    EMOTIONAL = "emotional", "Emotional and behavioural development"
+    IDENTITY = "identity", "Identity, relationships and social presentation"
+    SELF_CARE = "self-care", "Self-care and independence"
+    PARENTING = "parenting", "Parenting capacity"
+    FAMILY = "family", "Family history and functioning"
+    HOUSING = "housing", "Housing, employment and income"
+    COMMUNITY = "community", "Community and social integration"
+    OUTSIDE_HOME = "outside-home", "Risks outside the home and exploitation"
+
+
+class SectionKind(models.TextChoices):
+    SIGNIFICANT_HARM = "significant-harm", "Significant harm"
+    CONSENT = "consent", "Consent and information sharing"
+    STEP_UP_STEP_DOWN = "step-up-step-down", "Step up and step down"
+    DISAGREEMENTS = "disagreements", "Resolving professional disagreements"
+    GLOSSARY = "glossary", "Glossary"
+    OTHER = "other", "Other guidance"
+
+
+class AuthorityQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The authorities a user may edit: all for superusers, their own for leads."""
+        if user.is_superuser:
+            return self
+        return self.filter(leads=user)
+
+
+class Authority(models.Model):
+    slug = models.SlugField(unique=True, help_text="Used in addresses, e.g. stoke-on-trent.")
+    name = models.CharField(max_length=100, unique=True)
+    partnership = models.CharField(
+        max_length=200, help_text="The safeguarding partnership that publishes the document."
+    )
+    document_title = models.CharField(max_length=300)
+    edition = models.CharField(
+        max_length=200, help_text="The document's edition or date, as the document states it."
+    )
+    source_file = models.CharField(max_length=200, blank=True)
+    website = models.URLField(blank=True)
+    caveat = models.TextField(
+        blank=True,
+        help_text="The document's own words on professional judgement (not a checklist).",
+    )
+    leads = models.ManyToManyField(
+        "auth.User",
+        blank=True,
+        related_name="authorities",
+        help_text="Safeguarding leads who may edit this authority's guidance.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["leads"])
+    objects = AuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("guidance:authority", args=[self.slug])
+
+
+class Level(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="levels")
+    number = models.PositiveSmallIntegerField(
+        help_text="1 universal, 2 additional, 3 targeted or intensive, 4 specialist."
+    )
+    name = models.CharField(max_length=200, help_text="The local name, e.g. 'Initial Early Help'.")
+    summary = models.TextField(help_text="A short description in the document's own words.")
+    definition = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority__name", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "number"], name="one_level_per_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=4), name="level_number_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.authority}: Level {self.number} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("guidance:level", args=[self.authority.slug, self.number])
+
+
+class NextStep(models.Model):
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="next_steps")
+    heading = models.CharField(max_length=200)
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="next_step_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+
+class Domain(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="domains")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    name = models.CharField(max_length=200)
+    theme = models.CharField(max_length=20, choices=Theme.choices, blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where in the document this domain's indicators are."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority__name", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="unique_domain_name"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="domain_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def path(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.authority_id != self.authority_id:
+            raise ValidationError({"parent": "The parent domain belongs to another authority."})
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_context(self):
+        """Everything a list of indicators shows, in a fixed number of queries."""
+        return self.select_related("level", "domain__parent", "domain__authority")
+
+    def in_document_order(self):
+        return self.order_by("domain__authority__name", "level__number", "domain__order", "order")
+
+
+class Indicator(models.Model):
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="indicators")
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="indicators")
+    text = models.TextField(help_text="The document's own words.")
+    order = models.PositiveIntegerField(default=0)
+    strategy_discussion = models.BooleanField(
+        default=False, help_text="The document marks this as needing a strategy discussion."
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where in the document, if not the domain's source."
+    )
+    note = models.TextField(blank=True, help_text="A remark on the transcription.")
+
+    history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level__number", "domain__order", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="indicator_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return reverse("guidance:indicator", args=[self.level.authority.slug, self.pk])
+
+    @property
+    def document_source(self):
+        return self.source or self.domain.source
+
+    def clean(self):
+        if self.domain_id and self.level_id and self.domain.authority_id != self.level.authority_id:
+            raise ValidationError(
+                {"level": "The level and the domain belong to different authorities."}
+            )
+
+
+class Contact(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=300)
+    phones = models.JSONField(default=list, blank=True, help_text="Numbers as printed.")
+    emails = models.JSONField(default=list, blank=True)
+    url = models.URLField(blank=True, max_length=500)
+    hours = models.CharField(max_length=200, blank=True)
+    area = models.TextField(blank=True, help_text="The area or wards covered.")
+    notes = models.TextField(blank=True)
+    emergency = models.BooleanField(
+        default=False, help_text="The route for immediate danger or significant harm."
+    )
+    levels = models.ManyToManyField(Level, blank=True, related_name="contacts")
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[levels])
+
+    class Meta:
+        ordering = ["authority__name", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class GuidanceSection(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField()
+    kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.OTHER)
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority__name", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "slug"], name="unique_section_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guidance:section", args=[self.authority.slug, self.slug])

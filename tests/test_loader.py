@@ -1,0 +1,311 @@
+"""load_thresholds and export_thresholds, through the management commands."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from guidance.models import Authority, Contact, Domain, Indicator, Level, NextStep
+
+from .conftest import DATA, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def load(*paths):
+    out = StringIO()
+    call_command("load_thresholds", *[str(p) for p in paths], stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def load_error(path):
+    err = StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_thresholds", str(path), stdout=StringIO(), stderr=err)
+    return err.getvalue(), str(excinfo.value)
+
+
+def export(slug):
+    out = StringIO()
+    call_command("export_thresholds", slug, stdout=out)
+    return out.getvalue()
+
+
+def test_load_creates_authority_levels_domains_indicators_contacts(sample):
+    assert sample.name == "Sampleshire"
+    assert sample.edition == "May 2020"
+    assert list(sample.levels.values_list("number", "name")) == [
+        (1, "Universal"),
+        (2, "Early Help"),
+        (3, "Targeted"),
+        (4, "Specialist"),
+    ]
+    health = Domain.objects.get(authority=sample, name="Health")
+    assert health.parent.name == "Child's Development"
+    assert health.path == "Child's Development / Health"
+    assert health.theme == "health"
+    marked = Indicator.objects.get(domain=health, level__number=4)
+    assert marked.text == "Fabricated or induced illness: medical evidence"
+    assert marked.strategy_discussion is True
+    assert marked.document_source == "Development table"
+    education = list(
+        Indicator.objects.filter(domain__name="Education", domain__authority=sample)
+        .order_by("order")
+        .values_list("level__number", "text")
+    )
+    assert education == [
+        (2, "Occasional non attendance at school;"),
+        (2, "Few or no qualifications."),
+    ]
+    front_door = Contact.objects.get(authority=sample, name="Front Door")
+    assert front_door.phones == ["01234 567890"]
+    assert front_door.emails == ["frontdoor@example.org"]
+    assert front_door.emergency is True
+    assert sorted(front_door.levels.values_list("number", flat=True)) == [3, 4]
+    assert Contact.objects.get(authority=sample, name="Early Help Team").phones == ["999"]
+    step = NextStep.objects.get(level__authority=sample)
+    assert step.heading == "Referral route"
+    assert step.text == "Talk to the family.\n\n- Complete an early help assessment."
+    assert sample.sections.get().slug == "significant-harm"
+
+
+def test_load_reports_what_it_did_per_authority(db):
+    first = load(DATA / "sample.yaml")
+    assert "sample: 16 created, 0 updated, 0 removed" in first
+    second = load(DATA / "sample.yaml")
+    assert "sample: 0 created, 0 updated, 0 removed" in second
+
+
+def test_loading_twice_keeps_the_same_rows_and_primary_keys(sample):
+    before = snapshot()
+    load(DATA / "sample.yaml")
+    assert snapshot() == before
+
+
+def test_edited_file_adds_updates_and_removes_only_that_authoritys_rows(
+    sample, sample_text, write_fixture
+):
+    other_authorities = {
+        slug: snapshot_of(slug)
+        for slug in Authority.objects.exclude(slug="sample").values_list("slug", flat=True)
+    }
+    kept = Indicator.objects.get(domain__authority=sample, text="Physically well.")
+    edited = sample_text.replace("Few or no qualifications.", "Few or no qualifications at all.")
+    edited = edited.replace("    - Occasional non attendance at school;\n", "")
+    edited = edited.replace(
+        "    1:\n    - Physically well.\n", "    1:\n    - Physically well.\n    - Growing well.\n"
+    )
+    out = load(write_fixture(edited))
+    assert "sample: 1 created, 1 updated, 1 removed" in out
+    texts = set(Indicator.objects.filter(domain__authority=sample).values_list("text", flat=True))
+    assert texts == {
+        "Physically well.",
+        "Growing well.",
+        "Fabricated or induced illness: medical evidence",
+        "Few or no qualifications at all.",
+    }
+    assert Indicator.objects.get(pk=kept.pk).text == "Physically well."
+    for slug, rows in other_authorities.items():
+        assert snapshot_of(slug) == rows
+
+
+def snapshot_of(slug):
+    return sorted(Indicator.objects.filter(domain__authority__slug=slug).values_list(), key=str)
+
+
+def test_export_reproduces_the_loaded_file(sample, sample_text):
+    assert export("sample") == sample_text
+
+
+@pytest.mark.parametrize(
+    "slug", ["stoke-on-trent", "newcastle", "dudley", "gloucestershire", "hull"]
+)
+def test_every_fixture_round_trips_exactly(slug):
+    from .conftest import FIXTURES
+
+    assert export(slug) == (FIXTURES / f"{slug}.yaml").read_text()
+
+
+def test_export_of_unknown_authority_names_it():
+    with pytest.raises(CommandError, match="No authority 'nowhere'"):
+        call_command("export_thresholds", "nowhere", stdout=StringIO())
+
+
+def test_check_validates_without_writing(db):
+    before = snapshot()
+    out = StringIO()
+    call_command("load_thresholds", "--check", str(DATA / "sample.yaml"), stdout=out)
+    assert "valid (sample)" in out.getvalue()
+    assert snapshot() == before
+
+
+BAD_INPUT = [
+    pytest.param(
+        lambda t: t.replace("  name: Sampleshire\n", "  name: Sampleshire\n   oops: [\n"),
+        "line 4: the file is not valid YAML: mapping values are not allowed here",
+        id="malformed-yaml",
+    ),
+    pytest.param(
+        lambda t: t.replace("  edition: May 2020\n", "  edition: May 2020\n  colour: red\n"),
+        "line 7: authority: unknown key 'colour'",
+        id="unknown-key",
+    ),
+    pytest.param(
+        lambda t: t.replace("- number: 3\n", "- number: 5\n"),
+        "levels[2].number: level 5 is outside 1-4",
+        id="level-outside-1-4",
+    ),
+    pytest.param(
+        lambda t: t.replace("    4:\n    - text: 'Fabricated", "    7:\n    - text: 'Fabricated"),
+        "domains[1] 'Health'.indicators (level key '7'): level 7 is outside 1-4",
+        id="indicator-level-outside-1-4",
+    ),
+    pytest.param(
+        lambda t: t.replace("    - Few or no qualifications.\n", "    - ''\n"),
+        "line 45: domains[2] 'Education'.indicators.2[1]: indicator text must not be empty",
+        id="empty-indicator",
+    ),
+    pytest.param(
+        lambda t: t.replace("- name: Education\n", "- name: Health\n"),
+        "domains[2] 'Health': duplicate domain (also domains[1])",
+        id="duplicate-domain",
+    ),
+    pytest.param(
+        lambda t: t.replace("  - '999'\n", "  - 999\n"),
+        "contacts[1] 'Early Help Team'.phones[0]: expected text, found a whole number",
+        id="wrong-type-number-for-text",
+    ),
+    pytest.param(
+        lambda t: t.replace("      strategy_discussion: true", "      strategy_discussion: maybe"),
+        "strategy_discussion: expected true or false, found text",
+        id="wrong-type-text-for-bool",
+    ),
+    pytest.param(
+        lambda t: t.replace("  parent: Child's Development\n", "  parent: Parenting\n"),
+        "domains[1] 'Health'.parent: no domain 'Parenting' is listed before this one",
+        id="parent-domain-missing",
+    ),
+    pytest.param(
+        lambda t: t.replace("  theme: learning\n", "  theme: maths\n"),
+        "domains[2] 'Education'.theme: unknown theme 'maths'",
+        id="unknown-theme",
+    ),
+    pytest.param(
+        lambda t: t.replace(
+            "- number: 4\n  name: Specialist\n", "- number: 3\n  name: Specialist\n"
+        ),
+        "level 3 appears twice",
+        id="duplicate-level",
+    ),
+    pytest.param(
+        lambda t: t.replace("  levels:\n  - 3\n", "  levels:\n  - 6\n"),
+        "contacts[0] 'Front Door'.levels[0]: level 6 is outside 1-4",
+        id="contact-level-outside-1-4",
+    ),
+    pytest.param(
+        lambda t: t.replace("  summary: Complex needs.\n", ""),
+        "line 20: levels[2]: missing required key 'summary'",
+        id="missing-required",
+    ),
+    pytest.param(lambda t: "", "the file is empty", id="empty-file"),
+    pytest.param(
+        lambda t: "- just\n- a list\n", "top level: expected a mapping", id="not-a-mapping"
+    ),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), BAD_INPUT)
+def test_bad_input_names_file_place_and_problem_and_changes_nothing(
+    sample, sample_text, write_fixture, edit, message
+):
+    path = write_fixture(edit(sample_text.replace("Sample Levels", "Changed Levels")))
+    before = snapshot()
+    errors, summary = load_error(path)
+    assert str(path) in errors
+    assert message in errors
+    assert "nothing was loaded" in summary
+    assert snapshot() == before
+
+
+def test_one_bad_file_among_good_ones_loads_none(sample_text, write_fixture, db):
+    good = write_fixture(sample_text.replace("slug: sample", "slug: good"), "good.yaml")
+    bad = write_fixture(sample_text.replace("- number: 3\n", "- number: 9\n"), "bad.yaml")
+    before = snapshot()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("load_thresholds", str(good), str(bad), stdout=StringIO(), stderr=err)
+    assert "bad.yaml" in err.getvalue()
+    assert snapshot() == before
+    assert not Authority.objects.filter(slug="good").exists()
+
+
+def test_the_same_authority_in_two_files_is_refused(sample_text, write_fixture, db):
+    a = write_fixture(sample_text, "a.yaml")
+    b = write_fixture(sample_text, "b.yaml")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("load_thresholds", str(a), str(b), stdout=StringIO(), stderr=err)
+    assert "'sample' is also in" in err.getvalue()
+
+
+def test_a_database_failure_midway_rolls_everything_back(
+    sample, sample_text, write_fixture, monkeypatch
+):
+    before = snapshot()
+    original = Contact.save
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Contact, "save", fail)
+    edited = sample_text.replace("Physically well.", "Physically very well.").replace(
+        "name: Early Help Team", "name: Early Help Service"
+    )
+    with pytest.raises(RuntimeError):
+        load(write_fixture(edited))
+    monkeypatch.setattr(Contact, "save", original)
+    assert snapshot() == before
+
+
+def test_level_check_constraint_holds_in_the_database(sample):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Level.objects.filter(authority=sample, number=4).update(number=5)
+
+
+def test_level_numbers_are_unique_per_authority(sample):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Level.objects.create(authority=sample, number=2, name="Again", summary="x")
+
+
+def test_domain_names_are_unique_per_authority(sample):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Domain.objects.create(authority=sample, name="Health")
+
+
+def test_indicator_text_cannot_be_empty(sample):
+    from django.db import IntegrityError, transaction
+
+    domain = Domain.objects.get(authority=sample, name="Health")
+    level = sample.levels.get(number=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Indicator.objects.create(domain=domain, level=level, text="")
+
+
+def test_indicator_level_and_domain_must_share_an_authority(sample):
+    from django.core.exceptions import ValidationError
+
+    other = Authority.objects.create(
+        slug="other", name="Other", partnership="p", document_title="t", edition="e"
+    )
+    level = Level.objects.create(authority=other, number=1, name="U", summary="s")
+    indicator = Indicator(
+        domain=Domain.objects.get(authority=sample, name="Health"), level=level, text="x"
+    )
+    with pytest.raises(ValidationError, match="different authorities"):
+        indicator.full_clean()
