@@ -165,6 +165,16 @@ class IndicatorQuerySet(models.QuerySet):
         """Everything a list of indicators shows, in a fixed number of queries."""
         return self.select_related("level", "domain__parent", "domain__authority")
 
+    def in_domain(self, name):
+        """Indicators of a domain, or of every domain grouped under it, by name."""
+        return self.filter(Q(domain__name__iexact=name) | Q(domain__parent__name__iexact=name))
+
+    def matching(self, words):
+        """Indicators whose text contains every word, ignoring case."""
+        for word in words.split():
+            self = self.filter(text__icontains=word)
+        return self
+
     def in_document_order(self):
         return self.order_by("domain__authority__name", "level__number", "domain__order", "order")
 
@@ -195,7 +205,7 @@ class Indicator(models.Model):
         return self.text[:80]
 
     def get_absolute_url(self):
-        return reverse("guidance:indicator", args=[self.level.authority.slug, self.pk])
+        return reverse("guidance:indicator", args=[self.domain.authority.slug, self.pk])
 
     @property
     def document_source(self):

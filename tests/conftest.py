@@ -52,8 +52,5 @@ def sample(db):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real fixtures once per run; tests see them and roll back their own changes."""
-    import os
-    if os.environ.get("SKIP_REAL"):
-        return
     with django_db_blocker.unblock():
         call_command("load_thresholds", stdout=StringIO())
