@@ -165,7 +165,7 @@ class _Reader:
                 self.error(node, where, f"missing required key '{key}'")
         return found
 
-    def text(self, nodes, key, where, required=None, default=""):
+    def text(self, nodes, key, where, required=None, default="", model=None):
         node = nodes.get(key)
         if node is None:
             return default
@@ -181,6 +181,9 @@ class _Reader:
         value = node.value.strip()
         if required and not value:
             self.error(node, f"{where}.{key}", "must not be empty")
+        limit = model._meta.get_field(key).max_length if model else None
+        if limit and len(value) > limit:
+            self.error(node, f"{where}.{key}", f"is {len(value)} characters long; at most {limit}")
         return value
 
     def boolean(self, nodes, key, where):
@@ -273,7 +276,7 @@ def _read_authority(r, top):
         return {}
     nodes = r.mapping(node, "authority", AUTHORITY_KEYS) or {}
     data = {
-        key: r.text(nodes, key, "authority", required=required)
+        key: r.text(nodes, key, "authority", required=required, model=Authority)
         for key, required in AUTHORITY_KEYS.items()
     }
     if data["slug"] and not SLUG_RE.match(data["slug"]):
@@ -301,14 +304,16 @@ def _read_levels(r, top):
             if step is not None:
                 steps.append(
                     {
-                        "heading": r.text(step, "heading", step_where, required=True),
+                        "heading": r.text(
+                            step, "heading", step_where, required=True, model=NextStep
+                        ),
                         "text": r.text(step, "text", step_where, required=True),
                     }
                 )
         levels.append(
             {
                 "number": number,
-                "name": r.text(nodes, "name", where, required=True),
+                "name": r.text(nodes, "name", where, required=True, model=Level),
                 "summary": r.text(nodes, "summary", where, required=True),
                 "definition": r.text(nodes, "definition", where),
                 "next_steps": steps,
@@ -331,7 +336,7 @@ def _read_domains(r, top):
         nodes = r.mapping(node, where, DOMAIN_KEYS)
         if nodes is None:
             continue
-        name = r.text(nodes, "name", where, required=True)
+        name = r.text(nodes, "name", where, required=True, model=Domain)
         if name:
             where = f"domains[{i}] '{name}'"
             if name in names:
@@ -341,7 +346,7 @@ def _read_domains(r, top):
             name=name,
             parent=r.text(nodes, "parent", where),
             theme=r.text(nodes, "theme", where),
-            source=r.text(nodes, "source", where),
+            source=r.text(nodes, "source", where, model=Domain),
         )
         if domain.parent and domain.parent not in names:
             r.error(
@@ -413,7 +418,7 @@ def _read_indicators(r, nodes, where):
                 IndicatorData(
                     text=r.text(fields, "text", item_where, required=True),
                     strategy_discussion=r.boolean(fields, "strategy_discussion", item_where),
-                    source=r.text(fields, "source", item_where),
+                    source=r.text(fields, "source", item_where, model=Indicator),
                     note=r.text(fields, "note", item_where),
                 )
             )
@@ -428,7 +433,7 @@ def _read_contacts(r, top):
         nodes = r.mapping(node, where, CONTACT_KEYS)
         if nodes is None:
             continue
-        name = r.text(nodes, "name", where, required=True)
+        name = r.text(nodes, "name", where, required=True, model=Contact)
         where = f"contacts[{i}] '{name}'" if name else where
         levels = []
         for j, level_node in enumerate(r.sequence(nodes, "levels", where)):
@@ -440,8 +445,8 @@ def _read_contacts(r, top):
                 "name": name,
                 "phones": r.texts(nodes, "phones", where),
                 "emails": r.texts(nodes, "emails", where),
-                "url": r.text(nodes, "url", where),
-                "hours": r.text(nodes, "hours", where),
+                "url": r.text(nodes, "url", where, model=Contact),
+                "hours": r.text(nodes, "hours", where, model=Contact),
                 "area": r.text(nodes, "area", where),
                 "levels": sorted(levels),
                 "emergency": r.boolean(nodes, "emergency", where),
@@ -458,7 +463,7 @@ def _read_sections(r, top):
         nodes = r.mapping(node, where, SECTION_KEYS)
         if nodes is None:
             continue
-        slug = r.text(nodes, "slug", where, required=True)
+        slug = r.text(nodes, "slug", where, required=True, model=GuidanceSection)
         where = f"sections[{i}] '{slug}'" if slug else where
         if slug and not SLUG_RE.match(slug):
             r.error(
@@ -478,7 +483,7 @@ def _read_sections(r, top):
             {
                 "slug": slug,
                 "kind": kind,
-                "title": r.text(nodes, "title", where, required=True),
+                "title": r.text(nodes, "title", where, required=True, model=GuidanceSection),
                 "body": r.text(nodes, "body", where, required=True),
             }
         )

@@ -244,7 +244,7 @@ class Contact(models.Model):
 
 class GuidanceSection(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="sections")
-    slug = models.SlugField()
+    slug = models.SlugField(max_length=100)
     kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.OTHER)
     title = models.CharField(max_length=300)
     body = models.TextField()

@@ -209,6 +209,11 @@ BAD_INPUT = [
     ),
     pytest.param(lambda t: "", "the file is empty", id="empty-file"),
     pytest.param(
+        lambda t: t.replace("  name: Targeted\n", "  name: " + "T" * 201 + "\n"),
+        "line 21: levels[2] (level 3).name: is 201 characters long; at most 200",
+        id="too-long-for-the-database",
+    ),
+    pytest.param(
         lambda t: "- just\n- a list\n", "top level: expected a mapping", id="not-a-mapping"
     ),
 ]
