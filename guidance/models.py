@@ -79,6 +79,14 @@ class Authority(models.Model):
     def get_absolute_url(self):
         return reverse("guidance:authority", args=[self.slug])
 
+    @property
+    def front_door_contacts(self):
+        """The significant-harm routes with a number of their own (999 is shown anyway).
+
+        Reads the `emergency_contacts` the views prefetch, so it costs no query.
+        """
+        return [c for c in self.emergency_contacts if c.phones and c.phones != ["999"]]
+
 
 class Level(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="levels")

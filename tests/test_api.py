@@ -72,7 +72,7 @@ def test_indicators_filter_by_authority_level_and_words(client, sample):
     assert row["theme"] == "health"
     assert row["strategy_discussion"] is True
     assert row["source"] == "Development table"
-    assert row["url"].endswith(f"/sample/indicator/{row['id']}/")
+    assert row["url"].endswith(f"/sample/indicators/{row['id']}/")
 
 
 def test_indicators_level_and_theme_may_repeat(client, sample):
@@ -92,7 +92,7 @@ def test_indicators_q_matches_all_words_ignoring_case(client, sample):
 
 
 def test_indicators_domain_matches_a_domain_or_its_grouping(client, sample):
-    _, body = get(client, "/api/v1/indicators", authority="sample", domain="child's development")
+    _, body = get(client, "/api/v1/indicators", authority="sample", domain="Child's Development")
     assert body["count"] == 2
     _, body = get(client, "/api/v1/indicators", authority="sample", domain="Education")
     assert body["count"] == 2
