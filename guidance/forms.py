@@ -1,12 +1,8 @@
 """Forms, laid out with the GOV.UK Design System through crispy-forms-gds."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-
-APPLY_BUTTON = HTML(
-    '<button type="submit" class="govuk-button" data-module="govuk-button">{{ button_label }}</button>'
-)
 
 
 class IndicatorFilterForm(forms.Form):
