@@ -42,7 +42,7 @@ test: install chromium
 	$(PY) -m pytest
 
 bench: load
-	$(DEV_ENV) $(PY) scripts/bench.py
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist db.sqlite3 staticfiles

@@ -114,6 +114,10 @@ class Level(models.Model):
     def get_absolute_url(self):
         return reverse("guidance:level", args=[self.authority.slug, self.number])
 
+    @property
+    def definition_repeats_summary(self):
+        return self.definition.startswith(self.summary)
+
 
 class NextStep(models.Model):
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="next_steps")

@@ -66,7 +66,7 @@ def level_detail(request, slug, number):
 def indicator_list(request, slug):
     authority = _authority(slug)
     indicators = Indicator.objects.filter(domain__authority=authority)
-    filterset = IndicatorFilter(request.GET or None, queryset=indicators, authority=authority)
+    filterset = IndicatorFilter(request.GET, queryset=indicators, authority=authority)
     results = filterset.qs.with_context().in_document_order() if filterset.is_valid() else []
     page = Paginator(results, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -181,3 +181,11 @@ def test_indicator_page_uses_a_fixed_number_of_queries(client, sample):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_indicators_page_without_filters_lists_every_indicator_a_page_at_a_time(client):
+    page = html(client, "/dudley/indicators/")
+    assert "184 indicators" in page
+    assert "Page 1 of 4" in page
+    last = html(client, "/dudley/indicators/?page=4")
+    assert "Page 4 of 4" in last

@@ -74,10 +74,14 @@ def test_search_highlights_the_words(site, page):
 
 
 def test_every_indicator_has_a_permanent_address_linking_the_same_theme(site, page):
-    indicator = Indicator.objects.get(domain__authority__slug="hull", text__startswith="physically well")
+    indicator = Indicator.objects.get(
+        domain__authority__slug="hull", text__startswith="physically well"
+    )
     page.goto(f"{site}{indicator.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text(indicator.text)
-    expect(page.get_by_role("heading", name=re.compile("Level 4 Specialist support"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Level 4 Specialist support"))
+    ).to_be_visible()
 
 
 def test_keyboard_reaches_the_emergency_banner_from_anywhere(site, page):
