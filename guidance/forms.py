@@ -39,3 +39,55 @@ class SearchForm(forms.Form):
     @property
     def words(self):
         return self.cleaned_data.get("q", "").split() if self.is_valid() else []
+
+
+class CompareForm(forms.Form):
+    """Two to five authorities, and a theme or all themes; a GET form so the address holds it."""
+
+    authority = forms.ModelMultipleChoiceField(
+        queryset=None,
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        label="Areas to compare",
+        help_text="Choose between 2 and 5 areas.",
+        error_messages={"required": "Choose between 2 and 5 areas to compare"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Authority, Theme
+
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = Authority.objects.all()
+        self.fields["theme"] = forms.ChoiceField(
+            choices=[("", "All themes"), *Theme.choices], required=False, label="Theme"
+        )
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.checkboxes("authority", legend_size=Size.SMALL, small=True),
+            Field.select("theme"),
+        )
+
+    def clean_authority(self):
+        authorities = self.cleaned_data["authority"]
+        if not 2 <= len(authorities) <= 5:
+            raise forms.ValidationError("Choose between 2 and 5 areas to compare")
+        return authorities
+
+
+class NextStepsCompareForm(CompareForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["theme"]
+        self.fields["level"] = forms.TypedChoiceField(
+            choices=[(n, f"Level {n}") for n in (1, 2, 3, 4)],
+            coerce=int,
+            widget=forms.RadioSelect,
+            label="Level",
+            error_messages={"required": "Choose a level"},
+        )
+        self.helper.layout = Layout(
+            Field.checkboxes("authority", legend_size=Size.SMALL, small=True),
+            Field.radios("level", legend_size=Size.SMALL, small=True, inline=True),
+        )

@@ -4,10 +4,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from .filters import IndicatorFilter
-from .forms import SearchForm
-from .models import Authority, Contact, Indicator, Level
+from .forms import CompareForm, NextStepsCompareForm, SearchForm
+from .models import Authority, Contact, Indicator, Level, Theme
+from .tables import level_table
 
 INDICATORS_PER_PAGE = 50
 
@@ -127,3 +129,104 @@ def section_detail(request, slug, section):
     if section is None:
         raise Http404("No such guidance section")
     return render(request, "guidance/section.html", {"authority": authority, "section": section})
+
+
+# --- Trainers: the level table, presentation mode and the printed wall chart --------------------
+
+# Characters of indicator text a projected cell holds at 28px on a 1920x1080 screen, and a
+# printed cell before its row is split (rows never break across printed pages).
+SLIDE_CELL_BUDGET = 560
+PRINT_CELL_BUDGET = 900
+
+
+def level_table_view(request, slug):
+    authority = _authority(slug)
+    return render(
+        request,
+        "guidance/level_table.html",
+        {
+            "authority": authority,
+            "rows": level_table(authority, cell_budget=PRINT_CELL_BUDGET),
+            "printed": timezone.localdate(),
+        },
+    )
+
+
+def presentation(request, slug, number=1):
+    """The whole deck, showing slide `number`; JavaScript then moves between slides in place
+    (so full screen survives), and every slide keeps its own address."""
+    authority = _authority(slug)
+    levels = list(authority.levels.all())
+    rows = level_table(authority, cell_budget=SLIDE_CELL_BUDGET)
+    slides = [{"number": 1, "row": None, "columns": [(level, None) for level in levels]}] + [
+        {"number": n, "row": row, "columns": list(zip(levels, row.cells, strict=True))}
+        for n, row in enumerate(rows, start=2)
+    ]
+    if not 1 <= number <= len(slides):
+        raise Http404("No such slide")
+    return render(
+        request,
+        "guidance/presentation.html",
+        {"authority": authority, "slides": slides, "number": number, "count": len(slides)},
+    )
+
+
+# --- Comparison across authorities --------------------------------------------------------------
+
+
+def compare(request):
+    form = CompareForm(request.GET or None)
+    levels, authorities = [], []
+    if form.is_valid():
+        authorities = list(form.cleaned_data["authority"])
+        indicators = Indicator.objects.filter(domain__authority__in=authorities)
+        if form.cleaned_data["theme"]:
+            indicators = indicators.filter(domain__theme=form.cleaned_data["theme"])
+        cells = {}
+        for indicator in indicators.with_context().in_document_order():
+            key = (indicator.level.number, indicator.domain.authority_id)
+            cells.setdefault(key, []).append(indicator)
+        names = {
+            (level.number, level.authority_id): level
+            for level in Level.objects.filter(authority__in=authorities)
+        }
+        levels = [
+            {
+                "number": number,
+                "columns": [
+                    {
+                        "authority": authority,
+                        "level": names.get((number, authority.pk)),
+                        "indicators": cells.get((number, authority.pk), []),
+                    }
+                    for authority in authorities
+                ],
+            }
+            for number in (1, 2, 3, 4)
+        ]
+    theme = form.cleaned_data.get("theme") if form.is_valid() else ""
+    return render(
+        request,
+        "guidance/compare.html",
+        {
+            "form": form,
+            "levels": levels,
+            "authorities": authorities,
+            "theme_label": Theme(theme).label if theme else "All themes",
+        },
+    )
+
+
+def compare_next_steps(request):
+    form = NextStepsCompareForm(request.GET or None)
+    columns = []
+    if form.is_valid():
+        authorities = list(form.cleaned_data["authority"])
+        levels = {
+            level.authority_id: level
+            for level in Level.objects.filter(
+                authority__in=authorities, number=form.cleaned_data["level"]
+            ).prefetch_related("next_steps", "contacts")
+        }
+        columns = [{"authority": a, "level": levels.get(a.pk)} for a in authorities]
+    return render(request, "guidance/compare_next_steps.html", {"form": form, "columns": columns})
