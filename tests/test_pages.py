@@ -161,6 +161,11 @@ def test_unknown_address_gives_a_helpful_404_in_the_same_look(client):
         "/sample/indicators/?level=1&level=4&theme=health&theme=learning",
         "/search/?q=extra",
         "/sample/guidance/significant-harm/",
+        "/sample/table/",
+        "/sample/present/2/",
+        "/compare/?authority=sample&authority=hull",
+        "/compare/?authority=sample&authority=hull&theme=health",
+        "/compare/next-steps/?authority=sample&authority=hull&level=2",
     ],
 )
 def test_each_page_uses_a_fixed_number_of_queries(client, sample, url):
@@ -189,3 +194,33 @@ def test_indicators_page_without_filters_lists_every_indicator_a_page_at_a_time(
     assert "Page 1 of 4" in page
     last = html(client, "/dudley/indicators/?page=4")
     assert "Page 4 of 4" in last
+
+
+def test_compare_needs_two_to_five_areas(client):
+    page = html(client, "/compare/?authority=hull")
+    assert "Choose between 2 and 5 areas" in page
+    assert "compare-table" not in page
+    five = "&".join(
+        f"authority={s}"
+        for s in ["hull", "dudley", "newcastle", "gloucestershire", "stoke-on-trent"]
+    )
+    assert "compare-table" in html(client, f"/compare/?{five}")
+
+
+def test_compare_shows_each_areas_local_level_names_level_by_level(client):
+    page = html(client, "/compare/?authority=hull&authority=stoke-on-trent&theme=family")
+    assert "Targeted early help support" in page
+    assert "Initial Early Help" in page
+    assert "Forced Marriage" in page
+    assert "Dysfunctional relationships between family members." in page
+
+
+def test_slides_have_their_own_addresses_and_unknown_slides_are_404(client):
+    page = html(client, "/dudley/present/2/")
+    assert 'id="slide-2" data-number="2"' in page
+    assert (
+        'id="slide-1" data-number="1" data-href="/dudley/present/1/" aria-labelledby="slide-1-title" hidden'
+        in page
+    )
+    html(client, "/dudley/present/0/", status=404)
+    html(client, "/dudley/present/999/", status=404)
