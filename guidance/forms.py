@@ -91,3 +91,23 @@ class NextStepsCompareForm(CompareForm):
             Field.checkboxes("authority", legend_size=Size.SMALL, small=True),
             Field.radios("level", legend_size=Size.SMALL, small=True, inline=True),
         )
+
+
+class LinesField(forms.Field):
+    """A list of short texts (phone numbers, email addresses) edited one a line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.http import urlencode
 from simple_history.models import HistoricalRecords
 
 
@@ -136,6 +137,9 @@ class NextStep(models.Model):
     def __str__(self):
         return self.heading
 
+    def get_absolute_url(self):
+        return self.level.get_absolute_url()
+
 
 class Domain(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="domains")
@@ -162,6 +166,10 @@ class Domain(models.Model):
 
     def __str__(self):
         return self.path
+
+    def get_absolute_url(self):
+        url = reverse("guidance:indicators", args=[self.authority.slug])
+        return f"{url}?{urlencode({'domain': self.name})}"
 
     @property
     def path(self):
@@ -252,6 +260,9 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return self.authority.get_absolute_url()
 
 
 class GuidanceSection(models.Model):
