@@ -3,8 +3,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from guidance import models
+from guidance.models import Domain, Indicator
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -54,3 +57,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real fixtures once per run; tests see them and roll back their own changes."""
     with django_db_blocker.unblock():
         call_command("load_thresholds", stdout=StringIO())
+
+
+def add_more_data(authority, count=40):
+    """More rows of every kind, to show the query count does not grow with the data."""
+    for n in range(count):
+        domain = Domain.objects.create(authority=authority, name=f"Extra {n}", theme="health")
+        for level in authority.levels.all():
+            Indicator.objects.create(domain=domain, level=level, text=f"Extra indicator {n}")
+        contact = authority.contacts.create(name=f"Extra team {n}", phones=["01234 000000"])
+        contact.levels.set(authority.levels.all())
+        authority.sections.create(slug=f"extra-{n}", title="Extra", body="Text")
+        for level in authority.levels.all():
+            level.next_steps.create(heading="Extra", text="Text")
+
+
+def queries_before_and_after_more_data(client, url, authority):
+    """How many queries a page runs, then again after more rows of every kind are added."""
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add_more_data(authority)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    return len(small), len(large)

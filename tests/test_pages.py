@@ -1,13 +1,11 @@
 """Practitioners' pages, through their URLs."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guidance.models import Indicator
 
-from .test_api import add_more_data
+from .conftest import queries_before_and_after_more_data
 
 pytestmark = pytest.mark.django_db
 
@@ -169,23 +167,14 @@ def test_unknown_address_gives_a_helpful_404_in_the_same_look(client):
     ],
 )
 def test_each_page_uses_a_fixed_number_of_queries(client, sample, url):
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    add_more_data(sample)
-    with CaptureQueriesContext(connection) as large:
-        assert client.get(url).status_code == 200
-    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    small, large = queries_before_and_after_more_data(client, url, sample)
+    assert large == small
 
 
 def test_indicator_page_uses_a_fixed_number_of_queries(client, sample):
-    indicator = Indicator.objects.filter(domain__authority=sample).first()
-    url = indicator.get_absolute_url()
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    add_more_data(sample)
-    with CaptureQueriesContext(connection) as large:
-        assert client.get(url).status_code == 200
-    assert len(large) == len(small)
+    url = Indicator.objects.filter(domain__authority=sample).first().get_absolute_url()
+    small, large = queries_before_and_after_more_data(client, url, sample)
+    assert large == small
 
 
 def test_indicators_page_without_filters_lists_every_indicator_a_page_at_a_time(client):
