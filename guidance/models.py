@@ -92,7 +92,7 @@ class Authority(models.Model):
 class Level(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="levels")
     number = models.PositiveSmallIntegerField(
-        help_text="1 universal, 2 additional, 3 targeted or intensive, 4 specialist."
+        "level", help_text="1 universal, 2 additional, 3 targeted or intensive, 4 specialist."
     )
     name = models.CharField(max_length=200, help_text="The local name, e.g. 'Initial Early Help'.")
     summary = models.TextField(help_text="A short description in the document's own words.")
