@@ -123,23 +123,16 @@ class ScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, SimpleHi
         if not self.has_view_permission(request):
             raise PermissionDenied
         live = self.model._default_manager.values_list("pk", flat=True)
-        records = (
-            self.model.history.filter(history_type="-")
-            .exclude(id__in=live)
-            .select_related("history_user")
-            .order_by("-history_date")[:200]
-        )
-        rows = [
-            record
-            for record in records
-            if request.user.is_superuser
-            or authority_id_of(record.instance) in lead_authority_ids(request.user)
-        ]
+        records = self.model.history.filter(history_type="-").exclude(id__in=live)
+        if not request.user.is_superuser:
+            # Scoped in the database, as the lists are; a historical row keeps its foreign keys.
+            path = AUTHORITY_PATHS[self.model].replace("pk", "id")
+            records = records.filter(**{f"{path}__in": lead_authority_ids(request.user)})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Deleted {self.opts.verbose_name_plural}",
-            "records": rows,
+            "records": records.select_related("history_user").order_by("-history_date")[:200],
         }
         return TemplateResponse(request, "admin/guidance/deleted.html", context)
 

@@ -4,6 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from .models import Authority, Theme
+
 
 class IndicatorFilterForm(forms.Form):
     """The form django-filter builds for the indicators page; a GET form, so state is in the URL."""
@@ -54,8 +56,6 @@ class CompareForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import Authority, Theme
-
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = Authority.objects.all()
         self.fields["theme"] = forms.ChoiceField(

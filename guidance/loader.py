@@ -590,7 +590,7 @@ def _load_document(document: ThresholdDocument, reason) -> LoadReport:
         domain = domains.get(data.name) or Domain(authority=authority)
         values = {
             "name": data.name,
-            "parent": domains[data.parent] if data.parent else None,
+            "parent_id": domains[data.parent].pk if data.parent else None,
             "theme": data.theme,
             "source": data.source,
             "order": order,
