@@ -12,7 +12,7 @@ import difflib
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -54,8 +54,6 @@ def scope(queryset, user):
 class ScopedChoicesMixin:
     """Related-row choices (levels, domains, authorities) only from the user's authorities, so a
     crafted POST pointing at another authority's row is an invalid choice."""
-
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model in AUTHORITY_PATHS:
@@ -325,7 +323,6 @@ class IndicatorAdmin(ScopedAdmin):
 class ContactForm(forms.ModelForm):
     phones = LinesField(help_text="One number a line, as the document prints it.")
     emails = LinesField(help_text="One address a line.")
-    url = forms.URLField(assume_scheme="https", required=False, max_length=500, label="Web address")
 
     class Meta:
         model = Contact

@@ -13,6 +13,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_web_address
+
+WEB_ADDRESS_HELP = (
+    "As printed: starting http:// or https://, or a plain address (www.example.org.uk)."
+)
+
 
 class Theme(models.TextChoices):
     HEALTH = "health", "Health"
@@ -55,7 +61,9 @@ class Authority(models.Model):
         max_length=200, help_text="The document's edition or date, as the document states it."
     )
     source_file = models.CharField(max_length=200, blank=True)
-    website = models.URLField(blank=True)
+    website = models.CharField(
+        max_length=200, blank=True, validators=[validate_web_address], help_text=WEB_ADDRESS_HELP
+    )
     caveat = models.TextField(
         blank=True,
         help_text="The document's own words on professional judgement (not a checklist).",
@@ -243,7 +251,13 @@ class Contact(models.Model):
     name = models.CharField(max_length=300)
     phones = models.JSONField(default=list, blank=True, help_text="Numbers as printed.")
     emails = models.JSONField(default=list, blank=True)
-    url = models.URLField(blank=True, max_length=500)
+    url = models.CharField(
+        "web address",
+        max_length=500,
+        blank=True,
+        validators=[validate_web_address],
+        help_text=WEB_ADDRESS_HELP,
+    )
     hours = models.CharField(max_length=200, blank=True)
     area = models.TextField(blank=True, help_text="The area or wards covered.")
     notes = models.TextField(blank=True)
