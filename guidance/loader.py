@@ -6,6 +6,12 @@ download. The schema is documented in fixtures/README.md.
 Validation walks the YAML node tree rather than the loaded data so that every message can name
 the line it is about. Nothing is written until every file is valid, and all writes happen in
 one transaction, so bad input leaves the database exactly as it was.
+
+Files come from leads through the admin import too, so they are treated as hostile: the format
+never needs YAML anchors, aliases or merge keys (a few hundred bytes of nested aliases expand to
+gigabytes), so they are refused while parsing, as are files over MAX_FIXTURE_BYTES, nesting
+deeper than the schema and lists longer than any document needs. Messages name the place and
+never echo more than a short excerpt of the input.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from . import validators
 from .models import (
     Authority,
     Contact,
@@ -31,6 +39,24 @@ from .models import (
 
 LEVEL_NUMBERS = (1, 2, 3, 4)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# The largest real document is about 60 KB; these limits leave room for growth and refuse abuse.
+MAX_FIXTURE_BYTES = 1024 * 1024
+# The schema nests six deep (top > domains > domain > indicators > level > indicator).
+MAX_DEPTH = 8
+MAX_ITEMS = {
+    "domains": 500,
+    "indicators": 5000,
+    "contacts": 500,
+    "sections": 200,
+    "next_steps": 50,
+    "phones": 10,
+    "emails": 10,
+}
+MAX_MESSAGES = 50
+PHONE = "a phone number (digits, spaces, brackets, hyphens, a leading +)"
+WEB_ADDRESS = "a web address (http:// or https://)"
+EXCERPT = 60
 
 AUTHORITY_KEYS = {
     "slug": True,
@@ -89,8 +115,59 @@ class FixtureError(Exception):
     """One or more problems in fixture files; each message names file, place and line."""
 
     def __init__(self, messages):
-        self.messages = list(messages)
+        messages = list(messages)
+        if len(messages) > MAX_MESSAGES:
+            more = len(messages) - MAX_MESSAGES
+            messages = [*messages[:MAX_MESSAGES], f"... and {more} more problem(s)"]
+        self.messages = messages
         super().__init__("\n".join(self.messages))
+
+
+def excerpt(value):
+    """A short, single-line quotation of input for a message."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= EXCERPT else value[: EXCERPT - 1] + "…"
+
+
+class _Refused(Exception):
+    def __init__(self, mark, message):
+        self.mark = mark
+        super().__init__(message)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Composes the node tree, refusing anchors, aliases and deep nesting as they are met."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                "YAML anchors and aliases (& and *) are not allowed: write each value out",
+            )
+        nests = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
+        if nests:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Refused(
+                    event.start_mark, f"nested more than {MAX_DEPTH} deep; the schema is not"
+                )
+        node = super().compose_node(parent, index)
+        if nests:
+            self.depth -= 1
+        return node
+
+
+def _compose(text):
+    loader = _StrictLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 # --- Parsed, validated data -------------------------------------------------------------------
@@ -141,8 +218,21 @@ class _Reader:
         line = f", line {node.start_mark.line + 1}" if node is not None else ""
         self.errors.append(f"{self.path}{line}: {where}: {message}")
 
+    def too_many(self, node, where, kind, items):
+        if len(items) > MAX_ITEMS[kind]:
+            self.error(node, where, f"{len(items)} {kind}; at most {MAX_ITEMS[kind]}")
+            return True
+        return False
+
+    def clean_text(self, node, where, value):
+        """Text as stored: trimmed, and refused if it hides control characters."""
+        value = value.strip()
+        if validators.has_control_characters(value):
+            self.error(node, where, "contains control characters; remove them")
+        return value
+
     def type_name(self, node):
-        return TYPE_NAMES.get(node.tag, node.tag)
+        return TYPE_NAMES.get(node.tag, f"the tag {excerpt(node.tag)}")
 
     def mapping(self, node, where, keys):
         """A mapping with only the given keys; returns {key: node} or None."""
@@ -151,10 +241,13 @@ class _Reader:
             return None
         found = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, where, f"a key must be text, found {self.type_name(key_node)}")
+                continue
             key = key_node.value
-            if not isinstance(key_node, yaml.ScalarNode) or key not in keys:
+            if key not in keys:
                 allowed = ", ".join(keys)
-                self.error(key_node, where, f"unknown key '{key}' (allowed: {allowed})")
+                self.error(key_node, where, f"unknown key '{excerpt(key)}' (allowed: {allowed})")
                 continue
             if key in found:
                 self.error(key_node, where, f"key '{key}' appears twice")
@@ -178,7 +271,7 @@ class _Reader:
                 f"expected text, found {self.type_name(node)} (put it in quotes if it is text)",
             )
             return default
-        value = node.value.strip()
+        value = self.clean_text(node, f"{where}.{key}", node.value)
         if required and not value:
             self.error(node, f"{where}.{key}", "must not be empty")
         limit = model._meta.get_field(key).max_length if model else None
@@ -201,7 +294,13 @@ class _Reader:
         if node.tag != "tag:yaml.org,2002:int":
             self.error(node, where, f"expected a whole number, found {self.type_name(node)}")
             return None
-        return int(node.value)
+        try:
+            return int(node.value)
+        except ValueError:  # hexadecimal, sexagesimal and other YAML 1.1 spellings
+            self.error(
+                node, where, f"write the number in plain digits, not '{excerpt(node.value)}'"
+            )
+            return None
 
     def sequence(self, nodes, key, where):
         node = nodes.get(key)
@@ -210,9 +309,12 @@ class _Reader:
         if not isinstance(node, yaml.SequenceNode):
             self.error(node, f"{where}.{key}", f"expected a list, found {self.type_name(node)}")
             return []
+        if key in MAX_ITEMS and self.too_many(node, f"{where}.{key}", key, node.value):
+            return []
         return node.value
 
-    def texts(self, nodes, key, where):
+    def texts(self, nodes, key, where, check, what):
+        """A list of short texts, each accepted by `check`."""
         values = []
         for i, node in enumerate(self.sequence(nodes, key, where)):
             item_where = f"{where}.{key}[{i}]"
@@ -225,8 +327,17 @@ class _Reader:
             elif not node.value.strip():
                 self.error(node, item_where, "must not be empty")
             else:
-                values.append(node.value.strip())
+                value = self.clean_text(node, item_where, node.value)
+                values.append(self.checked(node, item_where, value, check, what))
         return values
+
+    def checked(self, node, where, value, check, what):
+        """The value if `check` accepts it; otherwise one message saying what was expected."""
+        try:
+            check(value)
+        except ValidationError:
+            self.error(node, where, f"'{excerpt(value)}' is not {what}")
+        return value
 
     def level_number(self, node, where):
         number = self.integer(node, where)
@@ -240,18 +351,30 @@ def read_document(path: Path, text: str | None = None) -> ThresholdDocument:
     """Parse and validate one fixture; raise FixtureError naming every problem."""
     path = Path(path)
     shown = str(path)
+    too_big = (
+        f"{shown}: the file is larger than {MAX_FIXTURE_BYTES // 1024} KB; "
+        "a threshold document needs far less"
+    )
     if text is None:
         try:
+            if path.stat().st_size > MAX_FIXTURE_BYTES:
+                raise FixtureError([too_big])
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise FixtureError([f"{shown}: cannot read the file: {exc}"]) from exc
+            raise FixtureError([f"{shown}: cannot read the file: {excerpt(exc)}"]) from exc
+    if len(text.encode("utf-8", errors="replace")) > MAX_FIXTURE_BYTES:
+        raise FixtureError([too_big])
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
+    except _Refused as exc:
+        raise FixtureError([f"{shown}, line {exc.mark.line + 1}: {exc}"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FixtureError([f"{shown}{line}: the file is not valid YAML: {problem}"]) from exc
+        problem = getattr(exc, "problem", None) or "cannot be parsed"
+        raise FixtureError(
+            [f"{shown}{line}: the file is not valid YAML: {excerpt(problem)}"]
+        ) from None
     if root is None:
         raise FixtureError([f"{shown}: the file is empty"])
 
@@ -281,6 +404,14 @@ def _read_authority(r, top):
     }
     if data["slug"] and not SLUG_RE.match(data["slug"]):
         r.error(nodes["slug"], "authority.slug", "use lower-case letters, digits and hyphens only")
+    if data["website"]:
+        r.checked(
+            nodes["website"],
+            "authority.website",
+            data["website"],
+            validators.validate_web_address,
+            WEB_ADDRESS,
+        )
     return data
 
 
@@ -338,7 +469,7 @@ def _read_domains(r, top):
             continue
         name = r.text(nodes, "name", where, required=True, model=Domain)
         if name:
-            where = f"domains[{i}] '{name}'"
+            where = f"domains[{i}] '{excerpt(name)}'"
             if name in names:
                 r.error(nodes["name"], where, f"duplicate domain (also domains[{names[name]}])")
             names[name] = i
@@ -352,7 +483,7 @@ def _read_domains(r, top):
             r.error(
                 nodes["parent"],
                 f"{where}.parent",
-                f"no domain '{domain.parent}' is listed before this one",
+                f"no domain '{excerpt(domain.parent)}' is listed before this one",
             )
         if domain.parent == name and name:
             r.error(nodes["parent"], f"{where}.parent", "a domain cannot be its own parent")
@@ -360,12 +491,15 @@ def _read_domains(r, top):
             r.error(
                 nodes["theme"],
                 f"{where}.theme",
-                f"unknown theme '{domain.theme}' (known: {', '.join(Theme.values)})",
+                f"unknown theme '{excerpt(domain.theme)}' (known: {', '.join(Theme.values)})",
             )
         domain.indicators = _read_indicators(r, nodes, where)
         if domain.indicators and not domain.theme:
             r.error(node, where, "a domain with indicators needs a theme")
         domains.append(domain)
+    count = sum(len(items) for d in domains for items in d.indicators.values())
+    if count > MAX_ITEMS["indicators"]:
+        r.error(top["domains"], "domains", f"{count} indicators; at most {MAX_ITEMS['indicators']}")
     return domains
 
 
@@ -382,7 +516,7 @@ def _read_indicators(r, nodes, where):
         return {}
     by_level = {}
     for key_node, list_node in node.value:
-        number = r.level_number(key_node, f"{where}.indicators (level key '{key_node.value}')")
+        number = r.level_number(key_node, f"{where}.indicators (level key '{_key_text(key_node)}')")
         if number is None:
             continue
         level_where = f"{where}.indicators.{number}"
@@ -426,6 +560,10 @@ def _read_indicators(r, nodes, where):
     return dict(sorted(by_level.items()))
 
 
+def _key_text(node):
+    return excerpt(node.value) if isinstance(node, yaml.ScalarNode) else "…"
+
+
 def _read_contacts(r, top):
     contacts = []
     for i, node in enumerate(r.sequence(top, "contacts", "top level")):
@@ -434,18 +572,29 @@ def _read_contacts(r, top):
         if nodes is None:
             continue
         name = r.text(nodes, "name", where, required=True, model=Contact)
-        where = f"contacts[{i}] '{name}'" if name else where
+        where = f"contacts[{i}] '{excerpt(name)}'" if name else where
         levels = []
         for j, level_node in enumerate(r.sequence(nodes, "levels", where)):
             number = r.level_number(level_node, f"{where}.levels[{j}]")
             if number is not None and number not in levels:
                 levels.append(number)
+        phones = r.texts(nodes, "phones", where, validators.validate_phone, PHONE)
+        emails = r.texts(nodes, "emails", where, validators.validate_email, "an email address")
+        url = r.text(nodes, "url", where, model=Contact)
+        if url:
+            r.checked(
+                nodes["url"],
+                f"{where}.url",
+                url,
+                validators.validate_web_address,
+                WEB_ADDRESS,
+            )
         contacts.append(
             {
                 "name": name,
-                "phones": r.texts(nodes, "phones", where),
-                "emails": r.texts(nodes, "emails", where),
-                "url": r.text(nodes, "url", where, model=Contact),
+                "phones": phones,
+                "emails": emails,
+                "url": url,
                 "hours": r.text(nodes, "hours", where, model=Contact),
                 "area": r.text(nodes, "area", where),
                 "levels": sorted(levels),
@@ -464,20 +613,20 @@ def _read_sections(r, top):
         if nodes is None:
             continue
         slug = r.text(nodes, "slug", where, required=True, model=GuidanceSection)
-        where = f"sections[{i}] '{slug}'" if slug else where
+        where = f"sections[{i}] '{excerpt(slug)}'" if slug else where
         if slug and not SLUG_RE.match(slug):
             r.error(
                 nodes["slug"], f"{where}.slug", "use lower-case letters, digits and hyphens only"
             )
         if slug in slugs:
-            r.error(nodes["slug"], f"{where}.slug", f"section '{slug}' appears twice")
+            r.error(nodes["slug"], f"{where}.slug", f"section '{excerpt(slug)}' appears twice")
         slugs.add(slug)
         kind = r.text(nodes, "kind", where, required=True)
         if kind and kind not in SectionKind.values:
             r.error(
                 nodes["kind"],
                 f"{where}.kind",
-                f"unknown kind '{kind}' (known: {', '.join(SectionKind.values)})",
+                f"unknown kind '{excerpt(kind)}' (known: {', '.join(SectionKind.values)})",
             )
         sections.append(
             {
@@ -507,6 +656,25 @@ def read_documents(paths) -> list[ThresholdDocument]:
     if errors:
         raise FixtureError(errors)
     return documents
+
+
+def check_documents(documents):
+    """What only the database can tell: an authority's name is unique, so a file may not take
+    another authority's name (its slug says which authority it is)."""
+    errors, names = [], {}
+    for document in documents:
+        name = document.authority["name"]
+        other = Authority.objects.filter(name=name).exclude(slug=document.slug).first()
+        if other is None and name in names:
+            other = names[name]
+        if other is not None:
+            errors.append(
+                f"{document.path}: authority.name: '{excerpt(name)}' is the name of another "
+                f"authority ({other.slug}); each authority needs a name of its own"
+            )
+        names[name] = Authority(slug=document.slug)
+    if errors:
+        raise FixtureError(errors)
 
 
 def fixture_paths(directory) -> list[Path]:
@@ -560,6 +728,7 @@ class _Sync:
 
 def load_documents(documents, reason="load_thresholds") -> list[LoadReport]:
     """Write validated documents to the database in one transaction."""
+    check_documents(documents)
     with transaction.atomic():
         return [_load_document(document, reason) for document in documents]
 

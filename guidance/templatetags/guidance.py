@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
+from .. import validators
+
 register = template.Library()
 
 
@@ -43,3 +45,10 @@ def highlight(text, words):
 def tel_href(number):
     """A tel: address for a number as printed ("01782 232200" -> "tel:01782232200")."""
     return "tel:" + re.sub(r"[^\d+]", "", number)
+
+
+@register.filter
+def web_href(address):
+    """The link for a stored web address, or "" so that only http(s) addresses are ever linked
+    (defence in depth: the loader and admin already refuse other schemes)."""
+    return validators.web_href(address) or ""

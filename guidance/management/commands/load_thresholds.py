@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from guidance.loader import FixtureError, fixture_paths, load_documents, read_documents
+from guidance.loader import (
+    FixtureError,
+    check_documents,
+    fixture_paths,
+    load_documents,
+    read_documents,
+)
 
 
 class Command(BaseCommand):
@@ -19,15 +25,17 @@ class Command(BaseCommand):
             raise CommandError(f"No fixture files found in {settings.FIXTURES_DIR}")
         try:
             documents = read_documents(paths)
+            if check:
+                check_documents(documents)
+                for document in documents:
+                    self.stdout.write(f"{document.path}: valid ({document.slug})")
+                return
+            reports = load_documents(documents, reason="load_thresholds")
         except FixtureError as exc:
             for message in exc.messages:
                 self.stderr.write(message)
             raise CommandError(
                 f"{len(exc.messages)} problem(s) found; nothing was loaded."
-            ) from exc
-        if check:
-            for document in documents:
-                self.stdout.write(f"{document.path}: valid ({document.slug})")
-            return
-        for report in load_documents(documents, reason="load_thresholds"):
+            ) from None
+        for report in reports:
             self.stdout.write(str(report))
