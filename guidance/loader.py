@@ -135,39 +135,31 @@ class _Refused(Exception):
         super().__init__(message)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Composes the node tree, refusing anchors, aliases and deep nesting as they are met."""
+# libyaml where installed: the pure-Python parser takes about ten seconds over a megabyte.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPENS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSES = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.depth = 0
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+def _compose(text):
+    """The node tree, after a pass over the parser's events that refuses anchors, aliases and
+    deep nesting before anything is built from them (composing is recursive)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(
                 event.start_mark,
                 "YAML anchors and aliases (& and *) are not allowed: write each value out",
             )
-        nests = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
-        if nests:
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
+        if isinstance(event, _OPENS):
+            depth += 1
+            if depth > MAX_DEPTH:
                 raise _Refused(
                     event.start_mark, f"nested more than {MAX_DEPTH} deep; the schema is not"
                 )
-        node = super().compose_node(parent, index)
-        if nests:
-            self.depth -= 1
-        return node
-
-
-def _compose(text):
-    loader = _StrictLoader(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
+        elif isinstance(event, _CLOSES):
+            depth -= 1
+    return yaml.compose(text, Loader=_YAML_LOADER)
 
 
 # --- Parsed, validated data -------------------------------------------------------------------

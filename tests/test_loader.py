@@ -142,7 +142,7 @@ def test_check_validates_without_writing(db):
 BAD_INPUT = [
     pytest.param(
         lambda t: t.replace("  name: Sampleshire\n", "  name: Sampleshire\n   oops: [\n"),
-        "line 4: the file is not valid YAML: mapping values are not allowed here",
+        "line 4: the file is not valid YAML: mapping values are not allowed",
         id="malformed-yaml",
     ),
     pytest.param(
