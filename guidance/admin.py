@@ -5,18 +5,31 @@ Three things keep a lead inside their authorities, all driven by `rules.py`:
 - every object-level permission asks django-rules with the object;
 - another authority's row answers 403 instead of Django's "may have been deleted" redirect.
 Every change is recorded by django-simple-history and can be reverted or restored.
+
+Two leads may edit the same row at once. Every change form carries the newest history record of
+its row (and of each inline row) as it was when the page was drawn; a save from a page that has
+gone stale since is refused, naming who changed the row and when, so nobody's edit is silently
+overwritten. Structure is fixed: every authority keeps its four levels, so nobody adds or deletes
+a level here, and authorities are added with `manage.py load_thresholds FILE`.
 """
 
 import difflib
+import hashlib
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from rules.contrib.admin import (
     ObjectPermissionsInlineModelAdminMixin,
     ObjectPermissionsModelAdminMixin,
@@ -24,8 +37,24 @@ from rules.contrib.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LinesField
-from .loader import FixtureError, export_authority, load_documents, read_document
-from .models import Authority, Contact, Domain, GuidanceSection, Indicator, Level, NextStep
+from .loader import (
+    MAX_FIXTURE_BYTES,
+    FixtureError,
+    check_documents,
+    export_authority,
+    load_documents,
+    read_document,
+)
+from .models import (
+    Authority,
+    Contact,
+    Domain,
+    GuidanceSection,
+    ImportPreview,
+    Indicator,
+    Level,
+    NextStep,
+)
 from .rules import authority_id_of, is_lead, lead_authority_ids
 
 admin.site.site_header = "Threshold guidance: editing"
@@ -66,15 +95,127 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedInline(ScopedChoicesMixin, ObjectPermissionsInlineModelAdminMixin):
+# --- Stale pages: no lost updates ---------------------------------------------------------------
+
+# The hidden field every change form (and inline row) carries: the newest history record of the
+# row when the page was drawn.
+SEEN_VERSION = "seen_version"
+
+
+def newest_changes(model, pks, lock=False):
+    """The newest history record of each row, by primary key, in one query.
+
+    History ids only grow, so the largest is the newest. With `lock`, the rows are first locked
+    until the request's transaction ends, so two saves of one row at the same moment cannot both
+    pass the check (PostgreSQL; SQLite has no row locks but lets only one transaction write).
+    """
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return {}
+    if lock and transaction.get_connection().in_atomic_block:
+        list(model._default_manager.select_for_update(no_key=True).filter(pk__in=pks).values("pk"))
+    newest = (
+        model.history.filter(id__in=pks).values("id").annotate(newest=Max("history_id"))
+    ).values("newest")
+    records = model.history.filter(history_id__in=newest).select_related("history_user")
+    return {record.id: record for record in records}
+
+
+def who_and_when(record):
+    """'lead@hull.example on 3 May 2025 at 14:02', or the change reason when no user saved it."""
+    if record is None:  # the row's history was cleared
+        return "someone else"
+    who = record.history_user.get_username() if record.history_user else ""
+    reason = record.history_change_reason or ""
+    if who and reason:
+        who = f"{who} ({reason})"
+    when = date_format(timezone.localtime(record.history_date), "j M Y \\a\\t H:i")
+    return f"{who or reason or 'someone unknown'} on {when}"
+
+
+class VersionedForm(forms.ModelForm):
+    """Refuses a save made from a page that is older than the row's newest change.
+
+    On refusal the user's input stays on the page and the hidden version moves on to the newest
+    change, so that saving again, after comparing, deliberately keeps their input.
+    """
+
+    seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, newest_changes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An inline formset reads every row's newest change at once and shares it here.
+        self._newest_changes = newest_changes
+        if self.is_existing_row and not self.is_bound:
+            record = self.newest_change()
+            self.initial[SEEN_VERSION] = record.history_id if record else None
+
+    @property
+    def is_existing_row(self):
+        return self.instance.pk is not None and not self.instance._state.adding
+
+    def newest_change(self, lock=False):
+        if self._newest_changes is not None:
+            return self._newest_changes.get(self.instance.pk)
+        return newest_changes(self._meta.model, [self.instance.pk], lock).get(self.instance.pk)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.is_existing_row:
+            return cleaned_data  # adding a row: nobody else can have changed it
+        record = self.newest_change(lock=True)
+        newest = record.history_id if record else None
+        if cleaned_data.get(SEEN_VERSION) != newest:
+            self.data = self.data.copy()
+            self.data[self.add_prefix(SEEN_VERSION)] = newest
+            name = self._meta.model._meta.verbose_name
+            raise ValidationError(
+                f"This {name} was changed by {who_and_when(record)}, after you opened this page, "
+                f"so your changes were not saved. They are still shown here: compare them with "
+                f"the {name}'s history, then save again to keep yours."
+            )
+        return cleaned_data
+
+
+class VersionedInlineFormSet(BaseInlineFormSet):
+    @cached_property
+    def newest_changes(self):
+        # One query for every row of the inline, locked when saving.
+        pks = [obj.pk for obj in self.get_queryset()]
+        return newest_changes(self.model, pks, lock=self.is_bound)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "newest_changes": self.newest_changes}
+
+
+class VersionedAdminMixin:
+    """Adds the hidden version to the change form (and inline rows) of an existing row."""
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets  # an add form has no earlier version to compare with
+        *first, (name, options) = fieldsets
+        return [*first, (name, {**options, "fields": [*options["fields"], SEEN_VERSION]})]
+
+
+# --- Scoping to the lead's authorities ----------------------------------------------------------
+
+
+class ScopedInline(VersionedAdminMixin, ScopedChoicesMixin, ObjectPermissionsInlineModelAdminMixin):
     extra = 0
     show_change_link = True
+    formset = VersionedInlineFormSet
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
 
 
-class ScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
+class ScopedAdmin(
+    VersionedAdminMixin, ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin
+):
     change_list_template = "admin/guidance/change_list.html"
 
     def has_module_permission(self, request):
@@ -118,7 +259,8 @@ class ScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, SimpleHi
 
     def deleted_view(self, request):
         """Rows deleted from the user's authorities, each with a link to restore it."""
-        if not self.has_view_permission(request):
+        # Restoring a row adds it again, so it needs the permission to add.
+        if not (self.has_view_permission(request) and self.has_add_permission(request)):
             raise PermissionDenied
         live = self.model._default_manager.values_list("pk", flat=True)
         records = self.model.history.filter(history_type="-").exclude(id__in=live)
@@ -133,6 +275,20 @@ class ScopedAdmin(ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, SimpleHi
             "records": records.select_related("history_user").order_by("-history_date")[:200],
         }
         return TemplateResponse(request, "admin/guidance/deleted.html", context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Revert a row to an earlier version, or restore a deleted row.
+
+        Reverting is a deliberate overwrite, but of the row as it was when the page was opened:
+        the stale-page check applies as on the change form.
+        """
+        if not (object_id.isdigit() and version_id.isdigit()):
+            raise Http404("No such version")
+        restoring = not self.model._default_manager.filter(pk=object_id).exists()
+        if restoring and not self.has_add_permission(request):
+            raise PermissionDenied  # restoring a deleted row adds it again
+        with transaction.atomic():  # the save, its history and the check together
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class NextStepInline(ScopedInline, admin.StackedInline):
@@ -157,6 +313,9 @@ class LevelInline(ScopedInline, admin.TabularInline):
     can_delete = False
     max_num = 4
 
+    def has_add_permission(self, request, obj=None):
+        return False  # every authority has exactly its four levels
+
 
 @admin.register(Authority)
 class AuthorityAdmin(ScopedAdmin):
@@ -164,6 +323,12 @@ class AuthorityAdmin(ScopedAdmin):
     search_fields = ["name", "partnership", "document_title"]
     inlines = [LevelInline]
     change_form_template = "admin/guidance/authority/change_form.html"
+    change_list_template = "admin/guidance/authority/change_list.html"
+
+    def has_add_permission(self, request):
+        # Not even for superusers: an authority added here would have no levels. The list says
+        # to load its file with `manage.py load_thresholds FILE` instead. Superusers may delete.
+        return False
 
     def get_fields(self, request, obj=None):
         fields = [
@@ -177,6 +342,13 @@ class AuthorityAdmin(ScopedAdmin):
             "caveat",
         ]
         return [*fields, "leads"] if request.user.is_superuser else fields
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Levels go with their authority (for those who may delete one): the only way a level
+        # is ever deleted.
+        perms_needed.discard(Level._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
         # A lead may not rename the authority's address or change who leads it.
@@ -210,8 +382,15 @@ class AuthorityAdmin(ScopedAdmin):
         return response
 
     def import_yaml(self, request, pk):
-        """Upload a YAML file, preview what it would add, change and remove, then apply it."""
+        """Upload a YAML file, preview what it would add, change and remove, then apply it.
+
+        The upload is kept on the server between the two steps (ImportPreview): "Apply" posts only
+        the preview's id, so a large file is not sent back, and the file applied is the one
+        previewed, to the authority as it was previewed.
+        """
         authority = self._editable_authority(request, pk)
+        if request.method == "POST" and "apply" in request.POST:
+            return self._apply_import(request, authority)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -220,40 +399,20 @@ class AuthorityAdmin(ScopedAdmin):
             "form": YamlUploadForm(),
         }
         if request.method == "POST":
-            if "yaml_text" in request.POST:  # confirmed after the preview
-                text, name = request.POST["yaml_text"], request.POST.get("file_name", "upload")
-            else:
-                form = YamlUploadForm(request.POST, request.FILES)
-                context["form"] = form
-                if not form.is_valid():
-                    return TemplateResponse(request, "admin/guidance/import.html", context)
+            form = YamlUploadForm(request.POST, request.FILES)
+            context["form"] = form
+            if form.is_valid():
                 upload = form.cleaned_data["file"]
-                name = upload.name
                 try:
-                    text = upload.read().decode("utf-8")
-                except UnicodeDecodeError:
-                    context["errors"] = [f"{name}: the file is not UTF-8 text"]
-                    return TemplateResponse(request, "admin/guidance/import.html", context)
-            try:
-                document = read_document(name, text)
-                if document.slug != authority.slug:
-                    raise FixtureError(
-                        [
-                            f"{name}: authority.slug: this file is for '{document.slug}', "
-                            f"not '{authority.slug}'"
-                        ]
-                    )
-            except FixtureError as exc:
-                context["errors"] = exc.messages
-                return TemplateResponse(request, "admin/guidance/import.html", context)
-            if "apply" in request.POST:
-                (report,) = load_documents([document], reason=f"admin import of {name}")
-                messages.success(request, f"Imported {name}: {report}")
-                return redirect("admin:guidance_authority_change", authority.pk)
-            context.update(self._preview(authority, document, text, name))
+                    text = read_upload(upload)
+                    document = read_authority_document(upload.name, text, authority)
+                except FixtureError as exc:
+                    context["errors"] = exc.messages
+                else:
+                    context.update(self._preview(request, authority, document, text, upload.name))
         return TemplateResponse(request, "admin/guidance/import.html", context)
 
-    def _preview(self, authority, document, text, name):
+    def _preview(self, request, authority, document, text, name):
         """Load inside a transaction that is rolled back, to show the effect without keeping it."""
         before = export_authority(authority)
         with transaction.atomic():
@@ -265,7 +424,88 @@ class AuthorityAdmin(ScopedAdmin):
                 before.splitlines(), after.splitlines(), "current", name, lineterm="", n=2
             )
         )
-        return {"report": report, "diff": diff, "yaml_text": text, "file_name": name}
+        # One preview per lead and authority; abandoned previews go once they have expired.
+        ImportPreview.objects.filter(authority=authority, user=request.user).delete()
+        ImportPreview.objects.filter(created_at__lt=timezone.now() - PREVIEW_LIFETIME).delete()
+        preview = ImportPreview.objects.create(
+            authority=authority,
+            user=request.user,
+            file_name=name,
+            text=text,
+            fingerprint=fingerprint(before),
+        )
+        return {"report": report, "diff": diff, "preview": preview}
+
+    def _apply_import(self, request, authority):
+        again = redirect("admin:guidance_authority_import", authority.pk)
+        preview_id = request.POST.get("preview", "")
+        preview = (
+            ImportPreview.objects.filter(
+                pk=preview_id,
+                authority=authority,
+                user=request.user,
+                created_at__gte=timezone.now() - PREVIEW_LIFETIME,
+            ).first()
+            if preview_id.isdigit()
+            else None
+        )
+        if preview is None:
+            messages.error(
+                request,
+                "Nothing was imported: that preview is no longer available (a preview lasts a "
+                "day, for the person who made it). Upload the file again to see a fresh preview.",
+            )
+            return again
+        with transaction.atomic():
+            if fingerprint(export_authority(authority)) != preview.fingerprint:
+                messages.error(
+                    request,
+                    f"Nothing was imported: {authority}'s guidance has changed since the preview "
+                    f"of {preview.file_name}, so the preview no longer shows what the file would "
+                    f"do. Upload the file again to see a fresh preview.",
+                )
+                return again
+            try:  # validated again: the rules may have changed since the preview
+                document = read_authority_document(preview.file_name, preview.text, authority)
+            except FixtureError as exc:
+                messages.error(request, f"Nothing was imported: {' '.join(exc.messages)}")
+                return again
+            (report,) = load_documents([document], reason=f"admin import of {preview.file_name}")
+            preview.delete()
+        messages.success(request, f"Imported {preview.file_name}: {report}")
+        return redirect("admin:guidance_authority_change", authority.pk)
+
+
+# How long an uploaded file waits for "Apply" before it must be uploaded again.
+PREVIEW_LIFETIME = timedelta(days=1)
+
+
+def fingerprint(export):
+    return hashlib.sha256(export.encode()).hexdigest()
+
+
+def read_upload(upload):
+    """The uploaded file's text; raises FixtureError if it is too large or not UTF-8."""
+    if upload.size > MAX_FIXTURE_BYTES:
+        # Refused before it is read into memory; the loader would refuse the text anyway.
+        raise FixtureError(
+            [f"{upload.name}: the file is larger than {MAX_FIXTURE_BYTES // 1024} KB"]
+        )
+    try:
+        return upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise FixtureError([f"{upload.name}: the file is not UTF-8 text"]) from None
+
+
+def read_authority_document(name, text, authority):
+    """The validated document, which must be this authority's."""
+    document = read_document(name, text)
+    if document.slug != authority.slug:
+        raise FixtureError(
+            [f"{name}: authority.slug: this file is for '{document.slug}', not '{authority.slug}'"]
+        )
+    check_documents([document])
+    return document
 
 
 class YamlUploadForm(forms.Form):
@@ -285,6 +525,14 @@ class LevelAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["authority", "number"] if obj else []
+
+    # Every authority keeps exactly its four levels: nobody adds or deletes one here, one at a
+    # time or in bulk (no delete action without the permission).
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(NextStep)
@@ -320,7 +568,7 @@ class IndicatorAdmin(ScopedAdmin):
     fields = ["domain", "level", "text", "order", "strategy_discussion", "source", "note"]
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm):
     phones = LinesField(help_text="One number a line, as the document prints it.")
     emails = LinesField(help_text="One address a line.")
 

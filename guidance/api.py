@@ -6,7 +6,9 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 
 from .filters import IndicatorFilter
+from .forms import MAX_WORDS, MAX_WORDS_LENGTH
 from .models import Authority, Contact, Domain, Indicator, Level
+from .validators import has_control_characters, web_href
 
 api = NinjaAPI(
     title="Threshold guidance open data",
@@ -14,6 +16,9 @@ api = NinjaAPI(
     description="Children's safeguarding threshold guidance of local partnerships in England.",
     urls_namespace="api",
 )
+
+# Far beyond every indicator of every area in England, and well inside the databases' integers.
+MAX_OFFSET = 1_000_000
 
 
 class Message(Schema):
@@ -131,12 +136,25 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found"}, status=404)
 
 
+def _web_address(value):
+    """The address as stored if it is a safe web address, else "": the loader and admin check
+    addresses on the way in, but a row can still be edited in the database directly."""
+    return value if web_href(value) else ""
+
+
+def _authority(authority):
+    return {
+        **{field: getattr(authority, field) for field in AuthorityOut.model_fields},
+        "website": _web_address(authority.website),
+    }
+
+
 def _contact(contact):
     return {
         "name": contact.name,
         "phones": contact.phones,
         "emails": contact.emails,
-        "url": contact.url,
+        "url": _web_address(contact.url),
         "hours": contact.hours,
         "area": contact.area,
         "notes": contact.notes,
@@ -147,7 +165,7 @@ def _contact(contact):
 
 @api.get("/authorities", response=list[AuthorityOut], summary="List the authorities")
 def list_authorities(request):
-    return Authority.objects.all()
+    return [_authority(authority) for authority in Authority.objects.all()]
 
 
 @api.get(
@@ -156,6 +174,9 @@ def list_authorities(request):
     summary="One authority with its levels, contacts, domains and guidance sections",
 )
 def get_authority(request, slug: str):
+    if has_control_characters(slug):
+        # No slug holds one, and PostgreSQL refuses a NUL in a query.
+        raise Http404(f"No authority '{slug}'")
     contacts = Contact.objects.prefetch_related("levels")
     authority = (
         Authority.objects.filter(slug=slug)
@@ -173,11 +194,8 @@ def get_authority(request, slug: str):
     if authority is None:
         raise Http404(f"No authority '{slug}'")
     return {
-        **{
-            field: getattr(authority, field)
-            for field in AuthorityDetailOut.model_fields
-            if field not in ("levels", "contacts", "domains", "sections")
-        },
+        **_authority(authority),
+        "caveat": authority.caveat,
         "levels": [
             {
                 "number": level.number,
@@ -213,9 +231,13 @@ def list_indicators(
     level: list[int] = Query(None, description="Level number 1-4; may repeat"),
     domain: str | None = Query(None, description="Domain name, or a grouping of domains"),
     theme: list[str] = Query(None, description="Theme; may repeat"),
-    q: str | None = Query(None, description="Words that must all appear in the text"),
+    q: str | None = Query(
+        None,
+        max_length=MAX_WORDS_LENGTH,
+        description=f"Words that must all appear in the text; at most {MAX_WORDS} words",
+    ),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.all())
     if not filterset.is_valid():

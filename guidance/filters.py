@@ -3,14 +3,18 @@
 import django_filters
 from django import forms
 
-from .forms import IndicatorFilterForm
+from .forms import IndicatorFilterForm, WordsField
 from .models import Authority, Domain, Indicator, Theme
 
 LEVEL_CHOICES = [(str(n), f"Level {n}") for n in (1, 2, 3, 4)]
 
 
+class WordsFilter(django_filters.CharFilter):
+    field_class = WordsField
+
+
 class IndicatorFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_words", label="Words in the indicator")
+    q = WordsFilter(method="filter_words", label="Words in the indicator")
     authority = django_filters.ModelChoiceFilter(
         field_name="domain__authority",
         to_field_name="slug",

@@ -3,8 +3,39 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import Authority, Theme
+from .validators import validate_no_control_characters
+
+# Every word is one more condition on the query (SQLite refuses about a thousand), and nobody
+# searches guidance with more than a few words.
+MAX_WORDS = 20
+MAX_WORDS_LENGTH = 200
+
+
+def validate_word_count(value):
+    if len(value.split()) > MAX_WORDS:
+        raise ValidationError(f"Enter at most {MAX_WORDS} words", code="too_many_words")
+
+
+class WordsField(forms.CharField):
+    """Words that must all appear in an indicator, as typed in a search box."""
+
+    default_validators = [validate_no_control_characters, validate_word_count]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_WORDS_LENGTH)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def run_validators(self, value):
+        # One message a field, as GOV.UK asks: a NUL would also fail Django's own check, and a
+        # thousand words would also be too long.
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
 
 
 class IndicatorFilterForm(forms.Form):
@@ -24,11 +55,9 @@ class IndicatorFilterForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Search the guidance of every area",
         help_text="Words in an indicator, for example “missing from school” or “hygiene”",
-        max_length=200,
-        required=False,
     )
 
     def __init__(self, *args, **kwargs):

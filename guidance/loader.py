@@ -453,7 +453,7 @@ def _read_levels(r, top):
 
 
 def _read_domains(r, top):
-    domains, names = [], {}
+    domains, names, read = [], {}, {}
     for i, node in enumerate(r.sequence(top, "domains", "top level")):
         where = f"domains[{i}]"
         nodes = r.mapping(node, where, DOMAIN_KEYS)
@@ -471,20 +471,29 @@ def _read_domains(r, top):
             theme=r.text(nodes, "theme", where),
             source=r.text(nodes, "source", where, model=Domain),
         )
-        if domain.parent and domain.parent not in names:
+        parent = read.get(domain.parent)
+        if domain.parent and domain.parent == name:
+            r.error(nodes["parent"], f"{where}.parent", "a domain cannot be its own parent")
+        elif domain.parent and parent is None:
             r.error(
                 nodes["parent"],
                 f"{where}.parent",
                 f"no domain '{excerpt(domain.parent)}' is listed before this one",
             )
-        if domain.parent == name and name:
-            r.error(nodes["parent"], f"{where}.parent", "a domain cannot be its own parent")
+        elif parent is not None and parent.parent:
+            # Pages, filters and the models know one level of grouping, no more.
+            r.error(
+                nodes["parent"],
+                f"{where}.parent",
+                f"domains group one deep; '{excerpt(parent.name)}' is itself in a group",
+            )
         if domain.theme and domain.theme not in Theme.values:
             r.error(
                 nodes["theme"],
                 f"{where}.theme",
                 f"unknown theme '{excerpt(domain.theme)}' (known: {', '.join(Theme.values)})",
             )
+        read.setdefault(name, domain)
         domain.indicators = _read_indicators(r, nodes, where)
         if domain.indicators and not domain.theme:
             r.error(node, where, "a domain with indicators needs a theme")

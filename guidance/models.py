@@ -20,6 +20,15 @@ WEB_ADDRESS_HELP = (
 )
 
 
+class LevelNumber(models.IntegerChoices):
+    """The common scale every authority's four levels sit on; the one place 1-4 is written."""
+
+    UNIVERSAL = 1, "Level 1"
+    ADDITIONAL = 2, "Level 2"
+    TARGETED = 3, "Level 3"
+    SPECIALIST = 4, "Level 4"
+
+
 class Theme(models.TextChoices):
     HEALTH = "health", "Health"
     LEARNING = "learning", "Learning and education"
@@ -100,7 +109,9 @@ class Authority(models.Model):
 class Level(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="levels")
     number = models.PositiveSmallIntegerField(
-        "level", help_text="1 universal, 2 additional, 3 targeted or intensive, 4 specialist."
+        "level",
+        choices=LevelNumber.choices,
+        help_text="1 universal, 2 additional, 3 targeted or intensive, 4 specialist.",
     )
     name = models.CharField(max_length=200, help_text="The local name, e.g. 'Initial Early Help'.")
     summary = models.TextField(help_text="A short description in the document's own words.")
@@ -113,7 +124,8 @@ class Level(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["authority", "number"], name="one_level_per_number"),
             models.CheckConstraint(
-                condition=Q(number__gte=1, number__lte=4), name="level_number_1_to_4"
+                condition=Q(number__gte=min(LevelNumber), number__lte=max(LevelNumber)),
+                name="level_number_1_to_4",
             ),
         ]
 
@@ -184,8 +196,21 @@ class Domain(models.Model):
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
     def clean(self):
-        if self.parent_id and self.parent.authority_id != self.authority_id:
+        if not self.parent_id:
+            return
+        # Pages, filters and the YAML format know one level of grouping, no more.
+        if self.parent.authority_id != self.authority_id:
             raise ValidationError({"parent": "The parent domain belongs to another authority."})
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": "A domain cannot be its own parent."})
+        if self.parent.parent_id:
+            raise ValidationError(
+                {"parent": f"Domains group one deep: {self.parent} is itself in a group."}
+            )
+        if self.pk and self.children.exists():
+            raise ValidationError(
+                {"parent": "This domain groups other domains, so it cannot go in a group itself."}
+            )
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -300,3 +325,23 @@ class GuidanceSection(models.Model):
 
     def get_absolute_url(self):
         return reverse("guidance:section", args=[self.authority.slug, self.slug])
+
+
+class ImportPreview(models.Model):
+    """An uploaded YAML file kept on the server between its preview and "Apply".
+
+    The apply form posts only this row's id, so a large file is never sent back through the
+    browser, and the fingerprint shows whether the authority changed after the lead saw the preview.
+    """
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    text = models.TextField()
+    fingerprint = models.CharField(
+        max_length=64, help_text="sha256 of the authority's export when the preview was made."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.file_name} for {self.authority_id} by {self.user_id}"

@@ -60,7 +60,10 @@ def leads_its_authority(user, obj):
 can_edit = is_lead & leads_its_authority
 
 for model in GUIDANCE_MODELS:
-    for action in ("view", "add", "change", "delete"):
+    # Every authority keeps exactly its four levels: nobody adds or deletes one. (Superusers pass
+    # every rule, so the admin refuses them itself.)
+    actions = ("view", "change") if model == "level" else ("view", "add", "change", "delete")
+    for action in actions:
         rules.add_perm(f"guidance.{action}_{model}", can_edit)
 
 # Leads keep their authority's details current but never create or delete an authority.

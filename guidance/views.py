@@ -69,7 +69,10 @@ def indicator_list(request, slug):
     authority = _authority(slug)
     indicators = Indicator.objects.filter(domain__authority=authority)
     filterset = IndicatorFilter(request.GET, queryset=indicators, authority=authority)
-    results = filterset.qs.with_context().in_document_order() if filterset.is_valid() else []
+    results, words = [], []
+    if filterset.is_valid():
+        results = filterset.qs.with_context().in_document_order()
+        words = filterset.form.cleaned_data["q"].split()
     page = Paginator(results, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -81,7 +84,7 @@ def indicator_list(request, slug):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "words": request.GET.get("q", "").split(),
+            "words": words,
         },
     )
 

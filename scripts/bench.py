@@ -21,6 +21,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
+# The test client speaks plain HTTP; redirecting every request to HTTPS would time the redirect.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 import django  # noqa: E402
 
@@ -77,7 +79,7 @@ def main():
         median, p95, size, zipped = measure(client, url)
         print(f"{name:24} {median:10.1f} {p95:8.1f} {size:8} {zipped:8}")
     print()
-    for asset in ("dist/main.css", "dist/govuk-frontend.min.js"):
+    for asset in ("dist/main.css", "dist/govuk-frontend.min.js", "js/body-class.js", "js/init.js"):
         data = (ROOT / "static" / asset).read_bytes()
         print(f"{asset:30} {len(data):8} B raw {len(gzip.compress(data)):8} B gzip")
     print()

@@ -126,6 +126,8 @@ def indicator_form(indicator, **changes):
         "order": indicator.order,
         "source": indicator.source,
         "note": indicator.note,
+        # The newest change of the row when the form was opened (a stale form is refused).
+        "seen_version": Indicator.history.filter(id=indicator.pk).latest("history_id").history_id,
     }
     if indicator.strategy_discussion:
         data["strategy_discussion"] = "on"
@@ -298,7 +300,7 @@ def test_import_previews_then_applies(client, hull_lead):
     assert snapshot() == before  # a preview changes nothing
     response = client.post(
         reverse("admin:guidance_authority_import", args=[hull.pk]),
-        {"yaml_text": edited, "file_name": "hull.yaml", "apply": "Apply"},
+        {"preview": response.context["preview"].pk, "apply": "Apply"},
     )
     assert response.status_code == 302
     assert Indicator.objects.filter(
@@ -316,7 +318,7 @@ def test_invalid_import_shows_its_errors_and_changes_nothing(client, hull_lead):
     assert "level 7 is outside 1-4" in page
     assert "Nothing has changed" in page
     assert snapshot() == before
-    # A confirmed apply is validated again, whatever the form says.
+    # Only a previewed file can be applied: the text itself is never accepted.
     client.post(
         reverse("admin:guidance_authority_import", args=[hull.pk]),
         {"yaml_text": bad, "file_name": "hull.yaml", "apply": "Apply"},
@@ -349,6 +351,7 @@ def test_create_lead_creates_then_updates_the_leads_authorities(db):
         "dudley",
         "--authority",
         "newcastle",
+        "--replace",
         stdout=out,
     )
     assert set(user.authorities.values_list("slug", flat=True)) == {"dudley", "newcastle"}

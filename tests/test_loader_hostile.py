@@ -225,3 +225,38 @@ def test_printed_addresses_without_a_scheme_are_linked_over_https(client):
 def test_fixture_files_are_far_below_the_limit():
     largest = max(path.stat().st_size for path in Path(FIXTURES).glob("*.yaml"))
     assert largest * 10 < MAX_FIXTURE_BYTES
+
+
+def test_domains_group_one_deep_only(write_fixture):
+    text = HULL.replace(
+        "domains:\n", "domains:\n- name: Group\n- name: Inner\n  parent: Group\n", 1
+    )
+    deeper = text.replace(
+        "- name: Inner\n  parent: Group\n",
+        "- name: Inner\n  parent: Group\n- name: Innermost\n  parent: Inner\n",
+        1,
+    )
+    messages = assert_refused_everywhere(
+        write_fixture(deeper, "hull.yaml"), "domains group one deep; 'Inner' is itself in a group"
+    )
+    assert "domains[2] 'Innermost'.parent" in messages[0]
+
+
+def test_a_domain_cannot_be_its_own_parent(write_fixture):
+    text = HULL.replace("domains:\n", "domains:\n- name: Group\n  parent: Group\n", 1)
+    assert_refused_everywhere(write_fixture(text, "hull.yaml"), "cannot be its own parent")
+
+
+def test_admin_import_taking_another_authoritys_name_is_a_clear_error(client):
+    call_command("create_lead", "lead@hull.example", "--authority", "hull", stdout=StringIO())
+    client.force_login(User.objects.get(username="lead@hull.example"))
+    hull = Authority.objects.get(slug="hull")
+    text = HULL.replace("  name: Hull\n", "  name: Stoke-on-Trent\n", 1)
+    before = snapshot()
+    response = client.post(
+        reverse("admin:guidance_authority_import", args=[hull.pk]),
+        {"file": SimpleUploadedFile("hull.yaml", text.encode())},
+    )
+    assert response.status_code == 200
+    assert "is the name of another authority (stoke-on-trent)" in response.content.decode()
+    assert snapshot() == before

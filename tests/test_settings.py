@@ -26,3 +26,9 @@ def test_site_refuses_to_start_without_secret_key_when_debug_is_off():
 def test_site_starts_with_a_secret_key():
     result = run_check(SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_secret_key_starting_with_a_dollar_sign_is_taken_as_it_is():
+    # django-environ reads "$NAME" as another variable's value; a random key may start with "$".
+    result = run_check(SECRET_KEY="$" + "x" * 50)
+    assert result.returncode == 0, result.stderr

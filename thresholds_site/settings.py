@@ -1,12 +1,15 @@
 """Settings for the threshold guidance site, all driven by environment variables.
 
 Production: DEBUG off (the default), SECRET_KEY and ALLOWED_HOSTS set, DATABASE_URL pointing at
-PostgreSQL. Local development: `make run` sets DEBUG=true and uses the SQLite default.
+PostgreSQL; HTTPS and HSTS are then on unless switched off. Local development: `make run` sets
+DEBUG=true and uses the SQLite default. README.md lists every variable.
 """
 
+import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,7 +18,9 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
+# Read as it is: django-environ would treat a key that starts with "$" as the name of another
+# variable, and a random key does so one time in fifty.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         # A guessable key would let anyone forge sessions on a live site.
@@ -29,6 +34,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First: Django takes a management command from the first app that has it, and guidance's
+    # changepassword finds a lead by their email in any case.
+    "guidance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,18 +50,21 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
-    "guidance",
+    # Serves the API docs' Swagger UI from the site's own static files, not a CDN.
+    "ninja",
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # Failed-login throttling first, then per-authority rules for leads, then Django's own.
+    # Failed-login throttling first, then per-authority rules for leads, then Django's own
+    # (taking the email in any case).
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "thresholds_site.auth.EmailBackend",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,14 +143,60 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# "Lee@Example.org" and "lee@example.org" are one account, so they share one failure count.
+AXES_USERNAME_CALLABLE = "thresholds_site.auth.lockout_username"
+
+# The address a failed login is counted against. By default the connecting address: a client can
+# set X-Forwarded-For to anything. Behind N reverse proxies that each append the address they
+# saw to X-Forwarded-For (a load balancer: 1), set TRUSTED_PROXY_COUNT=N and the entry the
+# nearest trusted proxy wrote is used, whatever a client put before it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # ipware counts the proxies listed in the header; the nearest one is REMOTE_ADDR, not listed.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    # Strict checking would reject a chain a client had prepended to, and fall back to the proxy.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = None
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# An admin session lasts a working day.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+
+# HTTPS only when DEBUG is off; a proxy that terminates TLS must say so in a header it sets
+# itself (e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO for X-Forwarded-Proto: https).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+PROXY_SSL_HEADER = env.str("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (PROXY_SSL_HEADER, "https") if PROXY_SSL_HEADER else None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading (a request to browser makers, slow to undo) is the operator's choice: no warning.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Only the site's own scripts, styles and images (and data: images, which the GOV.UK Frontend
+# and Swagger UI stylesheets use). No inline script or style: a single injected tag can do no harm.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

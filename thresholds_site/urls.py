@@ -3,7 +3,12 @@ from django.urls import include, path
 
 from guidance.api import api
 
+from . import views
+
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("guidance.urls")),

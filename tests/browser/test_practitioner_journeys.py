@@ -91,7 +91,7 @@ def test_keyboard_reaches_the_emergency_banner_from_anywhere(site, page):
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_attribute("href", "tel:999")
     page.keyboard.press("End")
-    page.wait_for_function("window.scrollY > 500")
+    page.wait_for_function("() => window.scrollY > 500")
     box = page.locator(".emergency-banner").bounding_box()
     assert box["y"] == 0  # still on screen after scrolling to the foot of the page
 

@@ -1,14 +1,19 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
 
 from guidance.models import Authority
 
 
 class Command(BaseCommand):
-    help = "Create or update a safeguarding lead who may edit only the given authorities."
+    help = (
+        "Create a safeguarding lead who may edit only the given authorities, or add authorities "
+        "to an existing lead (--replace to replace them)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("email")
+        parser.add_argument("email", help="The lead's email; their username is it in lower case")
         parser.add_argument(
             "--authority",
             action="append",
@@ -16,8 +21,17 @@ class Command(BaseCommand):
             metavar="SLUG",
             help="An authority the lead keeps current; repeat for more than one.",
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="An existing lead keeps only the given authorities (by default they are added).",
+        )
 
-    def handle(self, *args, email, authority, **options):
+    def handle(self, *args, email, authority, replace, **options):
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"'{email}' is not an email address") from None
         slugs = list(dict.fromkeys(authority))
         authorities = list(Authority.objects.filter(slug__in=slugs))
         missing = sorted(set(slugs) - {a.slug for a in authorities})
@@ -33,8 +47,17 @@ class Command(BaseCommand):
         user.email = email
         user.is_staff = True
         user.save()
-        user.authorities.set(authorities)
-        names = ", ".join(a.name for a in authorities)
-        self.stdout.write(f"{'Created' if created else 'Updated'} lead {email} for {names}.")
+        before = set(user.authorities.all())
+        if created or replace:
+            user.authorities.set(authorities)
+        else:
+            user.authorities.add(*authorities)
+        now = ", ".join(a.name for a in user.authorities.order_by("name"))
         if created:
+            self.stdout.write(f"Created lead {user.username} for {now}.")
             self.stdout.write(f"Set a password with: manage.py changepassword {user.username}")
+        elif replace:
+            self.stdout.write(f"Replaced the authorities of lead {user.username}; now: {now}.")
+        else:
+            added = ", ".join(a.name for a in authorities if a not in before) or "nothing new"
+            self.stdout.write(f"Added {added} to lead {user.username}; now: {now}.")

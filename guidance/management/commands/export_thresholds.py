@@ -18,7 +18,10 @@ class Command(BaseCommand):
             raise CommandError(f"No authority '{slug}' (known: {known})")
         text = export_authority(authority)
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            try:
+                with open(output, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+            except OSError as error:
+                raise CommandError(f"Cannot write {output}: {error.strerror}") from None
         else:
             self.stdout.write(text, ending="")
