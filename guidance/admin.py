@@ -38,8 +38,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LinesField
 from .loader import (
-    MAX_FIXTURE_BYTES,
-    FixtureError,
+    MAX_DOCUMENT_BYTES,
+    DocumentError,
     check_documents,
     export_authority,
     load_documents,
@@ -406,7 +406,7 @@ class AuthorityAdmin(ScopedAdmin):
                 try:
                     text = read_upload(upload)
                     document = read_authority_document(upload.name, text, authority)
-                except FixtureError as exc:
+                except DocumentError as exc:
                     context["errors"] = exc.messages
                 else:
                     context.update(self._preview(request, authority, document, text, upload.name))
@@ -467,7 +467,7 @@ class AuthorityAdmin(ScopedAdmin):
                 return again
             try:  # validated again: the rules may have changed since the preview
                 document = read_authority_document(preview.file_name, preview.text, authority)
-            except FixtureError as exc:
+            except DocumentError as exc:
                 messages.error(request, f"Nothing was imported: {' '.join(exc.messages)}")
                 return again
             (report,) = load_documents([document], reason=f"admin import of {preview.file_name}")
@@ -485,23 +485,23 @@ def fingerprint(export):
 
 
 def read_upload(upload):
-    """The uploaded file's text; raises FixtureError if it is too large or not UTF-8."""
-    if upload.size > MAX_FIXTURE_BYTES:
+    """The uploaded file's text; raises DocumentError if it is too large or not UTF-8."""
+    if upload.size > MAX_DOCUMENT_BYTES:
         # Refused before it is read into memory; the loader would refuse the text anyway.
-        raise FixtureError(
-            [f"{upload.name}: the file is larger than {MAX_FIXTURE_BYTES // 1024} KB"]
+        raise DocumentError(
+            [f"{upload.name}: the file is larger than {MAX_DOCUMENT_BYTES // 1024} KB"]
         )
     try:
         return upload.read().decode("utf-8")
     except UnicodeDecodeError:
-        raise FixtureError([f"{upload.name}: the file is not UTF-8 text"]) from None
+        raise DocumentError([f"{upload.name}: the file is not UTF-8 text"]) from None
 
 
 def read_authority_document(name, text, authority):
     """The validated document, which must be this authority's."""
     document = read_document(name, text)
     if document.slug != authority.slug:
-        raise FixtureError(
+        raise DocumentError(
             [f"{name}: authority.slug: this file is for '{document.slug}', not '{authority.slug}'"]
         )
     check_documents([document])
@@ -581,7 +581,7 @@ class ContactForm(VersionedForm):
             "emails",
             "url",
             "hours",
-            "area",
+            "covers",
             "levels",
             "emergency",
             "notes",

@@ -156,7 +156,7 @@ def _contact(contact):
         "emails": contact.emails,
         "url": _web_address(contact.url),
         "hours": contact.hours,
-        "area": contact.area,
+        "area": contact.covers,
         "notes": contact.notes,
         "emergency": contact.emergency,
         "levels": [level.number for level in contact.levels.all()],

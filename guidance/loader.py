@@ -1,4 +1,4 @@
-"""Read, validate, load and export threshold fixtures (one YAML file per authority).
+"""Read, validate, load and export threshold documents (one YAML file per authority, in fixtures/).
 
 Used by the load_thresholds and export_thresholds commands and by the admin's import and
 download. The schema is documented in fixtures/README.md.
@@ -9,7 +9,7 @@ one transaction, so bad input leaves the database exactly as it was.
 
 Files come from leads through the admin import too, so they are treated as hostile: the format
 never needs YAML anchors, aliases or merge keys (a few hundred bytes of nested aliases expand to
-gigabytes), so they are refused while parsing, as are files over MAX_FIXTURE_BYTES, nesting
+gigabytes), so they are refused while parsing, as are files over MAX_DOCUMENT_BYTES, nesting
 deeper than the schema and lists longer than any document needs. Messages name the place and
 never echo more than a short excerpt of the input.
 """
@@ -41,7 +41,7 @@ LEVEL_NUMBERS = (1, 2, 3, 4)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # The largest real document is about 60 KB; these limits leave room for growth and refuse abuse.
-MAX_FIXTURE_BYTES = 1024 * 1024
+MAX_DOCUMENT_BYTES = 1024 * 1024
 # The schema nests six deep (top > domains > domain > indicators > level > indicator).
 MAX_DEPTH = 8
 MAX_ITEMS = {
@@ -111,8 +111,8 @@ TYPE_NAMES = {
 }
 
 
-class FixtureError(Exception):
-    """One or more problems in fixture files; each message names file, place and line."""
+class DocumentError(Exception):
+    """One or more problems in threshold documents; each message names file, place and line."""
 
     def __init__(self, messages):
         messages = list(messages)
@@ -340,40 +340,40 @@ class _Reader:
 
 
 def read_document(path: Path, text: str | None = None) -> ThresholdDocument:
-    """Parse and validate one fixture; raise FixtureError naming every problem."""
+    """Parse and validate one document; raise DocumentError naming every problem."""
     path = Path(path)
     shown = str(path)
     too_big = (
-        f"{shown}: the file is larger than {MAX_FIXTURE_BYTES // 1024} KB; "
+        f"{shown}: the file is larger than {MAX_DOCUMENT_BYTES // 1024} KB; "
         "a threshold document needs far less"
     )
     if text is None:
         try:
-            if path.stat().st_size > MAX_FIXTURE_BYTES:
-                raise FixtureError([too_big])
+            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                raise DocumentError([too_big])
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise FixtureError([f"{shown}: cannot read the file: {excerpt(exc)}"]) from exc
-    if len(text.encode("utf-8", errors="replace")) > MAX_FIXTURE_BYTES:
-        raise FixtureError([too_big])
+            raise DocumentError([f"{shown}: cannot read the file: {excerpt(exc)}"]) from exc
+    if len(text.encode("utf-8", errors="replace")) > MAX_DOCUMENT_BYTES:
+        raise DocumentError([too_big])
     try:
         root = _compose(text)
     except _Refused as exc:
-        raise FixtureError([f"{shown}, line {exc.mark.line + 1}: {exc}"]) from None
+        raise DocumentError([f"{shown}, line {exc.mark.line + 1}: {exc}"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise FixtureError(
+        raise DocumentError(
             [f"{shown}{line}: the file is not valid YAML: {excerpt(problem)}"]
         ) from None
     if root is None:
-        raise FixtureError([f"{shown}: the file is empty"])
+        raise DocumentError([f"{shown}: the file is empty"])
 
     r = _Reader(shown)
     top = r.mapping(root, "top level", TOP_KEYS)
     if top is None:
-        raise FixtureError(r.errors)
+        raise DocumentError(r.errors)
 
     authority = _read_authority(r, top)
     levels = _read_levels(r, top)
@@ -381,7 +381,7 @@ def read_document(path: Path, text: str | None = None) -> ThresholdDocument:
     contacts = _read_contacts(r, top)
     sections = _read_sections(r, top)
     if r.errors:
-        raise FixtureError(r.errors)
+        raise DocumentError(r.errors)
     return ThresholdDocument(shown, authority, levels, domains, contacts, sections)
 
 
@@ -597,7 +597,7 @@ def _read_contacts(r, top):
                 "emails": emails,
                 "url": url,
                 "hours": r.text(nodes, "hours", where, model=Contact),
-                "area": r.text(nodes, "area", where),
+                "covers": r.text(nodes, "area", where),
                 "levels": sorted(levels),
                 "emergency": r.boolean(nodes, "emergency", where),
                 "notes": r.text(nodes, "notes", where),
@@ -646,7 +646,7 @@ def read_documents(paths) -> list[ThresholdDocument]:
     for path in paths:
         try:
             document = read_document(path)
-        except FixtureError as exc:
+        except DocumentError as exc:
             errors.extend(exc.messages)
             continue
         if document.slug in slugs:
@@ -655,7 +655,7 @@ def read_documents(paths) -> list[ThresholdDocument]:
         slugs[document.slug] = document.path
         documents.append(document)
     if errors:
-        raise FixtureError(errors)
+        raise DocumentError(errors)
     return documents
 
 
@@ -675,10 +675,10 @@ def check_documents(documents):
             )
         names[name] = Authority(slug=document.slug)
     if errors:
-        raise FixtureError(errors)
+        raise DocumentError(errors)
 
 
-def fixture_paths(directory) -> list[Path]:
+def document_paths(directory) -> list[Path]:
     return sorted(Path(directory).glob("*.yaml"))
 
 
@@ -885,7 +885,7 @@ def export_authority(authority: Authority) -> str:
                     "emails": list(contact.emails),
                     "url": contact.url,
                     "hours": contact.hours,
-                    "area": contact.area,
+                    "area": contact.covers,
                     "levels": sorted(level.number for level in contact.levels.all()),
                     "emergency": contact.emergency,
                     "notes": contact.notes,

@@ -284,7 +284,8 @@ class Contact(models.Model):
         help_text=WEB_ADDRESS_HELP,
     )
     hours = models.CharField(max_length=200, blank=True)
-    area = models.TextField(blank=True, help_text="The area or wards covered.")
+    # "area" in the YAML and the API; here "covers", as pages call an authority an area.
+    covers = models.TextField(blank=True, help_text="The wards or places the contact covers.")
     notes = models.TextField(blank=True)
     emergency = models.BooleanField(
         default=False, help_text="The route for immediate danger or significant harm."

@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from guidance.loader import MAX_FIXTURE_BYTES, export_authority
+from guidance.loader import MAX_DOCUMENT_BYTES, export_authority
 from guidance.models import (
     Authority,
     Contact,
@@ -195,7 +195,7 @@ def test_a_900_kb_file_previews_then_applies_posting_only_the_previews_id(first,
     hull = Authority.objects.get(slug="hull")
     text, note = hull_with_long_notes(840_000)
     size = len(text.encode())
-    assert 850_000 < size < MAX_FIXTURE_BYTES
+    assert 850_000 < size < MAX_DOCUMENT_BYTES
     before = snapshot()
 
     started = time.monotonic()
@@ -288,10 +288,10 @@ def test_a_new_preview_replaces_the_leads_older_one(first, second):
 
 def test_a_file_over_the_loaders_limit_is_refused_at_upload(first):
     hull = Authority.objects.get(slug="hull")
-    text = export_authority(hull) + "#" * MAX_FIXTURE_BYTES
+    text = export_authority(hull) + "#" * MAX_DOCUMENT_BYTES
     before = snapshot()
     page = text_of(preview(first, hull, text))
-    assert f"the file is larger than {MAX_FIXTURE_BYTES // 1024} KB" in page
+    assert f"the file is larger than {MAX_DOCUMENT_BYTES // 1024} KB" in page
     assert not ImportPreview.objects.exists()
     assert snapshot() == before
 
@@ -640,7 +640,7 @@ def bare_contacts(client):
     # Only a name: no numbers, addresses or levels; one of them marked as the emergency route.
     for contact in Contact.objects.filter(authority__slug="hull"):
         data = open_change_form(client, contact)
-        for field in ("phones", "emails", "url", "hours", "area", "notes"):
+        for field in ("phones", "emails", "url", "hours", "covers", "notes"):
             data[field] = [""]
         data.pop("levels", None)
         data["emergency"] = ["on"]

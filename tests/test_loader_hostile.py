@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from guidance.loader import MAX_FIXTURE_BYTES
+from guidance.loader import MAX_DOCUMENT_BYTES
 from guidance.models import Authority, Contact
 
 from .conftest import FIXTURES, snapshot
@@ -85,7 +85,7 @@ def test_deep_nesting_is_refused_without_a_traceback(write_fixture):
 
 def test_a_file_over_the_size_limit_is_refused_before_parsing(write_fixture):
     filler = "# " + "x" * 1000 + "\n"
-    text = HULL + filler * (MAX_FIXTURE_BYTES // len(filler) + 1)
+    text = HULL + filler * (MAX_DOCUMENT_BYTES // len(filler) + 1)
     path = write_fixture(text, "hull.yaml")
     assert_refused_everywhere(path, "larger than 1024 KB")
 
@@ -224,7 +224,7 @@ def test_printed_addresses_without_a_scheme_are_linked_over_https(client):
 
 def test_fixture_files_are_far_below_the_limit():
     largest = max(path.stat().st_size for path in Path(FIXTURES).glob("*.yaml"))
-    assert largest * 10 < MAX_FIXTURE_BYTES
+    assert largest * 10 < MAX_DOCUMENT_BYTES
 
 
 def test_domains_group_one_deep_only(write_fixture):

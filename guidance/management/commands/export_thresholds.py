@@ -5,7 +5,7 @@ from guidance.models import Authority
 
 
 class Command(BaseCommand):
-    help = "Write an authority's guidance as YAML in the fixture schema."
+    help = "Write an authority's guidance as a YAML threshold document."
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="The authority, e.g. stoke-on-trent")

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from guidance.loader import (
-    FixtureError,
+    DocumentError,
     check_documents,
-    fixture_paths,
+    document_paths,
     load_documents,
     read_documents,
 )
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, check, **options):
-        paths = files or fixture_paths(settings.FIXTURES_DIR)
+        paths = files or document_paths(settings.FIXTURES_DIR)
         if not paths:
             raise CommandError(f"No fixture files found in {settings.FIXTURES_DIR}")
         try:
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"{document.path}: valid ({document.slug})")
                 return
             reports = load_documents(documents, reason="load_thresholds")
-        except FixtureError as exc:
+        except DocumentError as exc:
             for message in exc.messages:
                 self.stderr.write(message)
             raise CommandError(
