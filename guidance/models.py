@@ -51,12 +51,13 @@ class SectionKind(models.TextChoices):
     OTHER = "other", "Other guidance"
 
 
-class AuthorityQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The authorities a user may edit: all for superusers, their own for leads."""
-        if user.is_superuser:
-            return self
-        return self.filter(leads=user)
+class GuidanceQuerySet(models.QuerySet):
+    """Rows of any guidance model. Each model names its way to its authority once, in
+    `authority_path`; scoping by authority (admin, rules, tests) goes through here."""
+
+    def for_authorities(self, authorities):
+        """The rows belonging to these authorities (Authority rows or their ids)."""
+        return self.filter(**{f"{self.model.authority_path}__in": authorities})
 
 
 class Authority(models.Model):
@@ -85,7 +86,8 @@ class Authority(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["leads"])
-    objects = AuthorityQuerySet.as_manager()
+    objects = GuidanceQuerySet.as_manager()
+    authority_path = "pk"
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +120,8 @@ class Level(models.Model):
     definition = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = GuidanceQuerySet.as_manager()
+    authority_path = "authority"
 
     class Meta:
         ordering = ["authority__name", "number"]
@@ -147,6 +151,8 @@ class NextStep(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    objects = GuidanceQuerySet.as_manager()
+    authority_path = "level__authority"
 
     class Meta:
         ordering = ["level", "order", "id"]
@@ -174,6 +180,8 @@ class Domain(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    objects = GuidanceQuerySet.as_manager()
+    authority_path = "authority"
 
     class Meta:
         ordering = ["authority__name", "order", "id"]
@@ -213,7 +221,7 @@ class Domain(models.Model):
             )
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(GuidanceQuerySet):
     def with_context(self):
         """Everything a list of indicators shows, in a fixed number of queries."""
         return self.select_related("level", "domain__parent", "domain__authority")
@@ -247,6 +255,7 @@ class Indicator(models.Model):
 
     history = HistoricalRecords()
     objects = IndicatorQuerySet.as_manager()
+    authority_path = "domain__authority"
 
     class Meta:
         ordering = ["level__number", "domain__order", "order", "id"]
@@ -294,6 +303,8 @@ class Contact(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(m2m_fields=[levels])
+    objects = GuidanceQuerySet.as_manager()
+    authority_path = "authority"
 
     class Meta:
         ordering = ["authority__name", "order", "id"]
@@ -314,6 +325,8 @@ class GuidanceSection(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    objects = GuidanceQuerySet.as_manager()
+    authority_path = "authority"
 
     class Meta:
         ordering = ["authority__name", "order", "id"]
