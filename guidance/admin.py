@@ -1,6 +1,7 @@
 """Django admin for safeguarding leads: each lead sees and changes only their own authorities.
 
-Three things keep a lead inside their authorities, all driven by `rules.py`:
+Three things keep a lead inside their authorities, all driven by `rules.py` (which follows each
+model's `authority_path`, the one statement of how a row reaches its authority):
 - every queryset (lists, bulk actions, autocomplete, choices of related rows) is scoped;
 - every object-level permission asks django-rules with the object;
 - another authority's row answers 403 instead of Django's "may have been deleted" redirect.
@@ -13,16 +14,12 @@ overwritten. Structure is fixed: every authority keeps its four levels, so nobod
 a level here, and authorities are added with `manage.py load_thresholds FILE`.
 """
 
-import difflib
-import hashlib
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, fields_for_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -36,48 +33,24 @@ from rules.contrib.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import LinesField
-from .loader import (
-    MAX_DOCUMENT_BYTES,
-    DocumentError,
-    check_documents,
-    export_authority,
-    load_documents,
-    read_document,
-)
+from .forms import ImportApplyForm, ImportUploadForm, LinesField
+from .loader import export_authority
 from .models import (
     Authority,
     Contact,
     Domain,
     GuidanceSection,
-    ImportPreview,
     Indicator,
     Level,
     NextStep,
+    authority_id_of,
+    records_for_authorities,
 )
-from .rules import authority_id_of, is_lead, lead_authority_ids
+from .rules import is_lead, lead_authority_ids, scope
 
 admin.site.site_header = "Threshold guidance: editing"
 admin.site.site_title = "Threshold guidance editing"
 admin.site.index_title = "Keep your partnership's guidance current"
-
-# How a row of each model reaches its authority, for scoping querysets.
-AUTHORITY_PATHS = {
-    Authority: "pk",
-    Level: "authority",
-    Domain: "authority",
-    Contact: "authority",
-    GuidanceSection: "authority",
-    NextStep: "level__authority",
-    Indicator: "domain__authority",
-}
-
-
-def scope(queryset, user):
-    """Only the rows of the authorities the user leads (all of them for a superuser)."""
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(**{f"{AUTHORITY_PATHS[queryset.model]}__in": lead_authority_ids(user)})
 
 
 class ScopedChoicesMixin:
@@ -85,14 +58,17 @@ class ScopedChoicesMixin:
     crafted POST pointing at another authority's row is an invalid choice."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model in AUTHORITY_PATHS:
-            kwargs["queryset"] = scope(db_field.related_model._default_manager.all(), request.user)
+        self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model in AUTHORITY_PATHS:
-            kwargs["queryset"] = scope(db_field.related_model._default_manager.all(), request.user)
+        self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _scope_choices(self, db_field, request, kwargs):
+        related = db_field.related_model
+        if hasattr(related, "authority_path"):  # a row that belongs to an authority
+            kwargs["queryset"] = scope(related._default_manager.all(), request.user)
 
 
 # --- Stale pages: no lost updates ---------------------------------------------------------------
@@ -189,9 +165,19 @@ class VersionedInlineFormSet(BaseInlineFormSet):
 
 
 class VersionedAdminMixin:
-    """Adds the hidden version to the change form (and inline rows) of an existing row."""
+    """Adds the hidden version to the change form (and inline rows) of an existing row.
+
+    The fields shown are the model's, in the model's order, unless an admin lists them itself.
+    Read-only ones keep their place (Django's default would move them last, and would also show
+    the hidden version, which only an existing row has).
+    """
 
     form = VersionedForm
+
+    def get_fields(self, request, obj=None):
+        if self.fields:
+            return self.fields
+        return list(fields_for_model(self.model, exclude=self.get_exclude(request, obj)))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -264,10 +250,8 @@ class ScopedAdmin(
             raise PermissionDenied
         live = self.model._default_manager.values_list("pk", flat=True)
         records = self.model.history.filter(history_type="-").exclude(id__in=live)
-        if not request.user.is_superuser:
-            # Scoped in the database, as the lists are; a historical row keeps its foreign keys.
-            path = AUTHORITY_PATHS[self.model].replace("pk", "id")
-            records = records.filter(**{f"{path}__in": lead_authority_ids(request.user)})
+        if not request.user.is_superuser:  # scoped in the database, as the lists are
+            records = records_for_authorities(records, lead_authority_ids(request.user))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -293,11 +277,11 @@ class ScopedAdmin(
 
 class NextStepInline(ScopedInline, admin.StackedInline):
     model = NextStep
-    fields = ["heading", "text", "order"]
 
 
 class IndicatorInline(ScopedInline, admin.TabularInline):
     model = Indicator
+    # The table's columns: the short level and order first, then the indicator's words.
     fields = ["level", "order", "text", "strategy_discussion", "source", "note"]
     ordering = ["level__number", "order"]
     formfield_overrides = {
@@ -308,6 +292,7 @@ class IndicatorInline(ScopedInline, admin.TabularInline):
 
 class LevelInline(ScopedInline, admin.TabularInline):
     model = Level
+    # A compact row per level on the authority's page; the long definition is on the level's own.
     fields = ["number", "name", "summary"]
     readonly_fields = ["number"]
     can_delete = False
@@ -330,18 +315,9 @@ class AuthorityAdmin(ScopedAdmin):
         # to load its file with `manage.py load_thresholds FILE` instead. Superusers may delete.
         return False
 
-    def get_fields(self, request, obj=None):
-        fields = [
-            "name",
-            "slug",
-            "partnership",
-            "document_title",
-            "edition",
-            "source_file",
-            "website",
-            "caveat",
-        ]
-        return [*fields, "leads"] if request.user.is_superuser else fields
+    def get_exclude(self, request, obj=None):
+        # Only a superuser changes who leads an authority.
+        return None if request.user.is_superuser else ["leads"]
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -351,7 +327,7 @@ class AuthorityAdmin(ScopedAdmin):
         return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
-        # A lead may not rename the authority's address or change who leads it.
+        # A lead may not rename the authority's address.
         return [] if request.user.is_superuser else ["slug"]
 
     def get_urls(self):
@@ -389,130 +365,31 @@ class AuthorityAdmin(ScopedAdmin):
         previewed, to the authority as it was previewed.
         """
         authority = self._editable_authority(request, pk)
-        if request.method == "POST" and "apply" in request.POST:
+        if "apply" in request.POST:
             return self._apply_import(request, authority)
+        data = (request.POST, request.FILES) if request.method == "POST" else ()
+        form = ImportUploadForm(*data, authority=authority, user=request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": authority,
             "title": f"Import YAML for {authority}",
-            "form": YamlUploadForm(),
+            "form": form,
+            **(form.save() if form.is_valid() else {}),
         }
-        if request.method == "POST":
-            form = YamlUploadForm(request.POST, request.FILES)
-            context["form"] = form
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    text = read_upload(upload)
-                    document = read_authority_document(upload.name, text, authority)
-                except DocumentError as exc:
-                    context["errors"] = exc.messages
-                else:
-                    context.update(self._preview(request, authority, document, text, upload.name))
         return TemplateResponse(request, "admin/guidance/import.html", context)
 
-    def _preview(self, request, authority, document, text, name):
-        """Load inside a transaction that is rolled back, to show the effect without keeping it."""
-        before = export_authority(authority)
-        with transaction.atomic():
-            (report,) = load_documents([document], reason="preview")
-            after = export_authority(Authority.objects.get(pk=authority.pk))
-            transaction.set_rollback(True)
-        diff = list(
-            difflib.unified_diff(
-                before.splitlines(), after.splitlines(), "current", name, lineterm="", n=2
-            )
-        )
-        # One preview per lead and authority; abandoned previews go once they have expired.
-        ImportPreview.objects.filter(authority=authority, user=request.user).delete()
-        ImportPreview.objects.filter(created_at__lt=timezone.now() - PREVIEW_LIFETIME).delete()
-        preview = ImportPreview.objects.create(
-            authority=authority,
-            user=request.user,
-            file_name=name,
-            text=text,
-            fingerprint=fingerprint(before),
-        )
-        return {"report": report, "diff": diff, "preview": preview}
-
     def _apply_import(self, request, authority):
-        again = redirect("admin:guidance_authority_import", authority.pk)
-        preview_id = request.POST.get("preview", "")
-        preview = (
-            ImportPreview.objects.filter(
-                pk=preview_id,
-                authority=authority,
-                user=request.user,
-                created_at__gte=timezone.now() - PREVIEW_LIFETIME,
-            ).first()
-            if preview_id.isdigit()
-            else None
-        )
-        if preview is None:
-            messages.error(
-                request,
-                "Nothing was imported: that preview is no longer available (a preview lasts a "
-                "day, for the person who made it). Upload the file again to see a fresh preview.",
-            )
-            return again
-        with transaction.atomic():
-            if fingerprint(export_authority(authority)) != preview.fingerprint:
-                messages.error(
-                    request,
-                    f"Nothing was imported: {authority}'s guidance has changed since the preview "
-                    f"of {preview.file_name}, so the preview no longer shows what the file would "
-                    f"do. Upload the file again to see a fresh preview.",
-                )
-                return again
-            try:  # validated again: the rules may have changed since the preview
-                document = read_authority_document(preview.file_name, preview.text, authority)
-            except DocumentError as exc:
-                messages.error(request, f"Nothing was imported: {' '.join(exc.messages)}")
-                return again
-            (report,) = load_documents([document], reason=f"admin import of {preview.file_name}")
-            preview.delete()
-        messages.success(request, f"Imported {preview.file_name}: {report}")
+        form = ImportApplyForm(request.POST, authority=authority, user=request.user)
+        with transaction.atomic():  # the checks and the load see the same guidance
+            report = form.save() if form.is_valid() else None
+        if report is None:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, f"Nothing was imported: {error}")
+            return redirect("admin:guidance_authority_import", authority.pk)
+        messages.success(request, f"Imported {form.cleaned_data['preview'].file_name}: {report}")
         return redirect("admin:guidance_authority_change", authority.pk)
-
-
-# How long an uploaded file waits for "Apply" before it must be uploaded again.
-PREVIEW_LIFETIME = timedelta(days=1)
-
-
-def fingerprint(export):
-    return hashlib.sha256(export.encode()).hexdigest()
-
-
-def read_upload(upload):
-    """The uploaded file's text; raises DocumentError if it is too large or not UTF-8."""
-    if upload.size > MAX_DOCUMENT_BYTES:
-        # Refused before it is read into memory; the loader would refuse the text anyway.
-        raise DocumentError(
-            [f"{upload.name}: the file is larger than {MAX_DOCUMENT_BYTES // 1024} KB"]
-        )
-    try:
-        return upload.read().decode("utf-8")
-    except UnicodeDecodeError:
-        raise DocumentError([f"{upload.name}: the file is not UTF-8 text"]) from None
-
-
-def read_authority_document(name, text, authority):
-    """The validated document, which must be this authority's."""
-    document = read_document(name, text)
-    if document.slug != authority.slug:
-        raise DocumentError(
-            [f"{name}: authority.slug: this file is for '{document.slug}', not '{authority.slug}'"]
-        )
-    check_documents([document])
-    return document
-
-
-class YamlUploadForm(forms.Form):
-    file = forms.FileField(
-        label="YAML file",
-        help_text="In the schema that “Download YAML” and export_thresholds write.",
-    )
 
 
 @admin.register(Level)
@@ -520,7 +397,6 @@ class LevelAdmin(ScopedAdmin):
     list_display = ["__str__", "authority", "number", "name"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "number"]
     search_fields = ["name", "summary", "definition"]
-    fields = ["authority", "number", "name", "summary", "definition"]
     inlines = [NextStepInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -540,7 +416,6 @@ class NextStepAdmin(ScopedAdmin):
     list_display = ["heading", "level", "order"]
     list_filter = [("level__authority", admin.RelatedOnlyFieldListFilter), "level__number"]
     search_fields = ["heading", "text"]
-    fields = ["level", "heading", "text", "order"]
 
 
 @admin.register(Domain)
@@ -548,7 +423,6 @@ class DomainAdmin(ScopedAdmin):
     list_display = ["name", "parent", "authority", "theme", "order"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "theme"]
     search_fields = ["name"]
-    fields = ["authority", "name", "parent", "theme", "source", "order"]
     inlines = [IndicatorInline]
 
 
@@ -565,28 +439,13 @@ class IndicatorAdmin(ScopedAdmin):
     list_select_related = ["level__authority", "domain__parent"]
     search_fields = ["text", "note"]
     autocomplete_fields = ["domain"]
-    fields = ["domain", "level", "text", "order", "strategy_discussion", "source", "note"]
 
 
 class ContactForm(VersionedForm):
+    """Numbers and addresses one a line; the admin supplies the model and its fields."""
+
     phones = LinesField(help_text="One number a line, as the document prints it.")
     emails = LinesField(help_text="One address a line.")
-
-    class Meta:
-        model = Contact
-        fields = [
-            "authority",
-            "name",
-            "phones",
-            "emails",
-            "url",
-            "hours",
-            "covers",
-            "levels",
-            "emergency",
-            "notes",
-            "order",
-        ]
 
 
 @admin.register(Contact)
@@ -597,13 +456,9 @@ class ContactAdmin(ScopedAdmin):
     search_fields = ["name", "phones", "emails", "notes"]
     filter_horizontal = ["levels"]
 
-    def get_fields(self, request, obj=None):
-        return ContactForm.Meta.fields
-
 
 @admin.register(GuidanceSection)
 class GuidanceSectionAdmin(ScopedAdmin):
     list_display = ["title", "authority", "kind"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["title", "body"]
-    fields = ["authority", "slug", "kind", "title", "body", "order"]

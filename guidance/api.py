@@ -1,13 +1,20 @@
-"""Read-only open-data API under /api/v1/, described by its OpenAPI schema."""
+"""Read-only open-data API under /api/v1/, described by its OpenAPI schema.
+
+Each endpoint returns model rows; the schemas below say what of a row is published and how
+(`resolve_*` for values that are not a plain attribute, `Field(alias=...)` for one further along).
+"""
+
+from typing import Any
 
 from django.db.models import Prefetch
 from django.http import Http404
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from .filters import IndicatorFilter
 from .forms import MAX_WORDS, MAX_WORDS_LENGTH
-from .models import Authority, Contact, Domain, Indicator, Level
+from .models import Authority, Contact, Domain, Indicator, Level, LevelNumber
 from .validators import has_control_characters, web_href
 
 api = NinjaAPI(
@@ -19,6 +26,13 @@ api = NinjaAPI(
 
 # Far beyond every indicator of every area in England, and well inside the databases' integers.
 MAX_OFFSET = 1_000_000
+LEVEL_RANGE = f"{min(LevelNumber)}-{max(LevelNumber)}"
+
+
+def _web_address(value):
+    """The address as stored if it is a safe web address, else "": the loader and admin check
+    addresses on the way in, but a row can still be edited in the database directly."""
+    return value if web_href(value) else ""
 
 
 class Message(Schema):
@@ -43,6 +57,10 @@ class AuthorityOut(Schema):
     edition: str
     website: str
 
+    @staticmethod
+    def resolve_website(authority):
+        return _web_address(authority.website)
+
 
 class NextStepOut(Schema):
     heading: str
@@ -60,6 +78,18 @@ class ContactOut(Schema):
     emergency: bool
     levels: list[int]
 
+    @staticmethod
+    def resolve_url(contact):
+        return _web_address(contact.url)
+
+    @staticmethod
+    def resolve_area(contact):
+        return contact.covers
+
+    @staticmethod
+    def resolve_levels(contact):
+        return [level.number for level in contact.levels.all()]
+
 
 class LevelOut(Schema):
     number: int
@@ -74,6 +104,14 @@ class DomainOut(Schema):
     name: str
     parent: str | None
     theme: str | None
+
+    @staticmethod
+    def resolve_parent(domain):
+        return domain.parent.name if domain.parent else None
+
+    @staticmethod
+    def resolve_theme(domain):
+        return domain.theme or None
 
 
 class SectionOut(Schema):
@@ -93,23 +131,47 @@ class AuthorityDetailOut(AuthorityOut):
 
 class IndicatorOut(Schema):
     id: int
-    authority: str
-    level: int
-    level_name: str
-    domain: str
-    domain_path: str
-    theme: str
+    authority: str = Field(alias="domain.authority.slug")
+    level: int = Field(alias="level.number")
+    level_name: str = Field(alias="level.name")
+    domain: str = Field(alias="domain.name")
+    domain_path: str = Field(alias="domain.path")
+    theme: str = Field(alias="domain.theme")
     text: str
     strategy_discussion: bool
-    source: str
+    source: str = Field(alias="document_source")
     url: str
 
+    @staticmethod
+    def resolve_url(indicator, context):
+        return context["request"].build_absolute_uri(indicator.get_absolute_url())
 
-class IndicatorPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    results: list[IndicatorOut]
+
+class PageParameters(Schema):
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class IndicatorPagination(LimitOffsetPagination):
+    """ninja's limit and offset, with this API's bounds, answering with both as asked."""
+
+    Input = PageParameters
+    items_attribute = "results"
+
+    class Output(Schema):
+        count: int
+        limit: int
+        offset: int
+        results: list[Any]
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        start, end = pagination.offset, pagination.offset + pagination.limit
+        return {
+            "count": queryset.count(),
+            "limit": pagination.limit,
+            "offset": pagination.offset,
+            "results": queryset[start:end],
+        }
 
 
 @api.exception_handler(ValidationError)
@@ -121,10 +183,6 @@ def invalid_parameters(request, exc):
         }
         for error in exc.errors
     ]
-    return _invalid(request, errors)
-
-
-def _invalid(request, errors):
     names = ", ".join(sorted({e["parameter"] for e in errors}))
     return api.create_response(
         request, {"detail": f"Invalid parameter: {names}", "errors": errors}, status=422
@@ -136,36 +194,9 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found"}, status=404)
 
 
-def _web_address(value):
-    """The address as stored if it is a safe web address, else "": the loader and admin check
-    addresses on the way in, but a row can still be edited in the database directly."""
-    return value if web_href(value) else ""
-
-
-def _authority(authority):
-    return {
-        **{field: getattr(authority, field) for field in AuthorityOut.model_fields},
-        "website": _web_address(authority.website),
-    }
-
-
-def _contact(contact):
-    return {
-        "name": contact.name,
-        "phones": contact.phones,
-        "emails": contact.emails,
-        "url": _web_address(contact.url),
-        "hours": contact.hours,
-        "area": contact.covers,
-        "notes": contact.notes,
-        "emergency": contact.emergency,
-        "levels": [level.number for level in contact.levels.all()],
-    }
-
-
 @api.get("/authorities", response=list[AuthorityOut], summary="List the authorities")
 def list_authorities(request):
-    return [_authority(authority) for authority in Authority.objects.all()]
+    return Authority.objects.all()
 
 
 @api.get(
@@ -193,42 +224,19 @@ def get_authority(request, slug: str):
     )
     if authority is None:
         raise Http404(f"No authority '{slug}'")
-    return {
-        **_authority(authority),
-        "caveat": authority.caveat,
-        "levels": [
-            {
-                "number": level.number,
-                "name": level.name,
-                "summary": level.summary,
-                "definition": level.definition,
-                "next_steps": list(level.next_steps.all()),
-                "contacts": [_contact(c) for c in level.contacts.all()],
-            }
-            for level in authority.levels.all()
-        ],
-        "contacts": [_contact(c) for c in authority.contacts.all()],
-        "domains": [
-            {
-                "name": d.name,
-                "parent": d.parent.name if d.parent else None,
-                "theme": d.theme or None,
-            }
-            for d in authority.domains.all()
-        ],
-        "sections": list(authority.sections.all()),
-    }
+    return authority
 
 
 @api.get(
     "/indicators",
-    response={200: IndicatorPage, 422: ValidationMessage},
+    response={200: list[IndicatorOut], 422: ValidationMessage},
     summary="Indicators, filtered by authority, level, domain, theme and words",
 )
+@paginate(IndicatorPagination)
 def list_indicators(
     request,
     authority: str | None = Query(None, description="Authority slug, e.g. hull"),
-    level: list[int] = Query(None, description="Level number 1-4; may repeat"),
+    level: list[int] = Query(None, description=f"Level number {LEVEL_RANGE}; may repeat"),
     domain: str | None = Query(None, description="Domain name, or a grouping of domains"),
     theme: list[str] = Query(None, description="Theme; may repeat"),
     q: str | None = Query(
@@ -236,36 +244,14 @@ def list_indicators(
         max_length=MAX_WORDS_LENGTH,
         description=f"Words that must all appear in the text; at most {MAX_WORDS} words",
     ),
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.all())
     if not filterset.is_valid():
-        errors = [
-            {"parameter": name, "message": " ".join(messages)}
-            for name, messages in filterset.errors.items()
-        ]
-        return _invalid(request, errors)
-    indicators = filterset.qs.with_context().in_document_order()
-    page = indicators[offset : offset + limit]
-    return {
-        "count": indicators.count(),
-        "limit": limit,
-        "offset": offset,
-        "results": [
-            {
-                "id": i.pk,
-                "authority": i.domain.authority.slug,
-                "level": i.level.number,
-                "level_name": i.level.name,
-                "domain": i.domain.name,
-                "domain_path": i.domain.path,
-                "theme": i.domain.theme,
-                "text": i.text,
-                "strategy_discussion": i.strategy_discussion,
-                "source": i.document_source,
-                "url": request.build_absolute_uri(i.get_absolute_url()),
-            }
-            for i in page
-        ],
-    }
+        # Answered like ninja's own checks of the parameters, by invalid_parameters.
+        raise ValidationError(
+            [
+                {"loc": ("query", name), "msg": " ".join(messages)}
+                for name, messages in filterset.errors.items()
+            ]
+        )
+    return filterset.qs.with_context().in_document_order()

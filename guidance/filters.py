@@ -4,9 +4,7 @@ import django_filters
 from django import forms
 
 from .forms import IndicatorFilterForm, WordsField
-from .models import Authority, Domain, Indicator, Theme
-
-LEVEL_CHOICES = [(str(n), f"Level {n}") for n in (1, 2, 3, 4)]
+from .models import Authority, Domain, Indicator, LevelNumber, Theme
 
 
 class WordsFilter(django_filters.CharFilter):
@@ -23,7 +21,7 @@ class IndicatorFilter(django_filters.FilterSet):
     )
     level = django_filters.MultipleChoiceFilter(
         field_name="level__number",
-        choices=LEVEL_CHOICES,
+        choices=LevelNumber.choices,
         label="Level",
         widget=forms.CheckboxSelectMultiple,
     )

@@ -1,11 +1,25 @@
 """Forms, laid out with the GOV.UK Design System through crispy-forms-gds."""
 
+import difflib
+import hashlib
+from datetime import timedelta
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 
-from .models import Authority, Theme
+from .loader import (
+    MAX_DOCUMENT_BYTES,
+    DocumentError,
+    check_documents,
+    export_authority,
+    load_documents,
+    read_document,
+)
+from .models import Authority, ImportPreview, LevelNumber, Theme
 from .validators import validate_no_control_characters
 
 # Every word is one more condition on the query (SQLite refuses about a thousand), and nobody
@@ -110,7 +124,7 @@ class NextStepsCompareForm(CompareForm):
         super().__init__(*args, **kwargs)
         del self.fields["theme"]
         self.fields["level"] = forms.TypedChoiceField(
-            choices=[(n, f"Level {n}") for n in (1, 2, 3, 4)],
+            choices=LevelNumber.choices,
             coerce=int,
             widget=forms.RadioSelect,
             label="Level",
@@ -140,3 +154,139 @@ class LinesField(forms.Field):
         if isinstance(value, list):
             return value
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+# --- Admin: importing an authority's YAML file ---------------------------------------------------
+
+# How long an uploaded file waits for "Apply" before it must be uploaded again.
+PREVIEW_LIFETIME = timedelta(days=1)
+
+
+def fingerprint(export):
+    """An authority's guidance as it is now, in a few characters: compared at "Apply"."""
+    return hashlib.sha256(export.encode()).hexdigest()
+
+
+def authority_document(authority, name, text):
+    """The validated document, which must be this authority's; raises DocumentError."""
+    document = read_document(name, text)
+    if document.slug != authority.slug:
+        raise DocumentError(
+            [f"{name}: authority.slug: this file is for '{document.slug}', not '{authority.slug}'"]
+        )
+    check_documents([document])
+    return document
+
+
+class ImportUploadForm(forms.Form):
+    """Step one: a YAML file, read and validated into this authority's document, then previewed."""
+
+    file = forms.FileField(
+        label="YAML file",
+        help_text="In the schema that “Download YAML” and export_thresholds write.",
+    )
+
+    def __init__(self, *args, authority, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authority, self.user = authority, user
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("file")
+        if upload is None:
+            return cleaned_data
+        if upload.size > MAX_DOCUMENT_BYTES:
+            # Refused before it is read into memory; the loader would refuse the text anyway.
+            raise ValidationError(
+                f"{upload.name}: the file is larger than {MAX_DOCUMENT_BYTES // 1024} KB"
+            )
+        try:
+            cleaned_data["text"] = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(f"{upload.name}: the file is not UTF-8 text") from None
+        try:
+            cleaned_data["document"] = authority_document(
+                self.authority, upload.name, cleaned_data["text"]
+            )
+        except DocumentError as error:
+            raise ValidationError(error.messages) from None
+        return cleaned_data
+
+    def save(self):
+        """Keeps the file on the server for "Apply" (ImportPreview) and returns what the page
+        shows: the preview, the loader's report and the difference the file would make."""
+        authority, name = self.authority, self.cleaned_data["file"].name
+        before = export_authority(authority)
+        with transaction.atomic():  # loaded, then rolled back: the effect without keeping it
+            (report,) = load_documents([self.cleaned_data["document"]], reason="preview")
+            after = export_authority(Authority.objects.get(pk=authority.pk))
+            transaction.set_rollback(True)
+        diff = difflib.unified_diff(
+            before.splitlines(), after.splitlines(), "current", name, lineterm="", n=2
+        )
+        # One preview per lead and authority; abandoned previews go once they have expired.
+        ImportPreview.objects.filter(authority=authority, user=self.user).delete()
+        ImportPreview.objects.filter(created_at__lt=timezone.now() - PREVIEW_LIFETIME).delete()
+        preview = ImportPreview.objects.create(
+            authority=authority,
+            user=self.user,
+            file_name=name,
+            text=self.cleaned_data["text"],
+            fingerprint=fingerprint(before),
+        )
+        return {"preview": preview, "report": report, "diff": list(diff)}
+
+
+NO_PREVIEW = (
+    "that preview is no longer available (a preview lasts a day, for the person who made it). "
+    "Upload the file again to see a fresh preview."
+)
+
+
+class ImportApplyForm(forms.Form):
+    """Step two: "Apply" posts only the preview's id, so a large file is not sent back, and the
+    file applied is the one previewed, to the authority as it was previewed.
+
+    Its errors say why nothing was imported. Check and apply in one transaction.
+    """
+
+    preview = forms.ModelChoiceField(
+        queryset=ImportPreview.objects.none(),
+        error_messages={"required": NO_PREVIEW, "invalid_choice": NO_PREVIEW},
+    )
+
+    def __init__(self, *args, authority, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+        # Only a preview this lead made of this authority, while it lasts.
+        self.fields["preview"].queryset = ImportPreview.objects.filter(
+            authority=authority, user=user, created_at__gte=timezone.now() - PREVIEW_LIFETIME
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        preview = cleaned_data.get("preview")
+        if preview is None:
+            return cleaned_data
+        if fingerprint(export_authority(self.authority)) != preview.fingerprint:
+            raise ValidationError(
+                f"{self.authority}'s guidance has changed since the preview of "
+                f"{preview.file_name}, so the preview no longer shows what the file would do. "
+                f"Upload the file again to see a fresh preview."
+            )
+        try:  # validated again: the rules may have changed since the preview
+            cleaned_data["document"] = authority_document(
+                self.authority, preview.file_name, preview.text
+            )
+        except DocumentError as error:
+            raise ValidationError(" ".join(error.messages)) from None
+        return cleaned_data
+
+    def save(self):
+        """Loads the previewed file; returns the loader's report."""
+        preview = self.cleaned_data["preview"]
+        (report,) = load_documents(
+            [self.cleaned_data["document"]], reason=f"admin import of {preview.file_name}"
+        )
+        preview.delete()
+        return report

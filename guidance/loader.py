@@ -1,11 +1,18 @@
 """Read, validate, load and export threshold documents (one YAML file per authority, in fixtures/).
 
 Used by the load_thresholds and export_thresholds commands and by the admin's import and
-download. The schema is documented in fixtures/README.md.
+download. The schema is documented in fixtures/README.md and written down here once, as one table
+of keys per model (AUTHORITY, LEVEL, NEXT_STEP, DOMAIN, INDICATOR, CONTACT, SECTION): each YAML
+key with its model field, whether it is required, its kind and its extra check. Reading builds a
+row's values by walking its table, loading saves the table's columns, and export writes the keys
+in the table's order.
 
 Validation walks the YAML node tree rather than the loaded data so that every message can name
 the line it is about. Nothing is written until every file is valid, and all writes happen in
-one transaction, so bad input leaves the database exactly as it was.
+one transaction, so bad input leaves the database exactly as it was. Loading keeps primary keys:
+an authority's rows are matched by slug (the authority and its sections), number (levels) and
+name (domains), and by position (next steps within a level, indicators within a domain and
+level, contacts).
 
 Files come from leads through the admin import too, so they are treated as hostile: the format
 never needs YAML anchors, aliases or merge keys (a few hundred bytes of nested aliases expand to
@@ -17,12 +24,14 @@ never echo more than a short excerpt of the input.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Prefetch
 
 from . import validators
 from .models import (
@@ -32,12 +41,14 @@ from .models import (
     GuidanceSection,
     Indicator,
     Level,
+    LevelNumber,
     NextStep,
     SectionKind,
     Theme,
 )
 
-LEVEL_NUMBERS = (1, 2, 3, 4)
+LEVEL_NUMBERS = tuple(LevelNumber.values)
+LEVEL_RANGE = f"{min(LEVEL_NUMBERS)}-{max(LEVEL_NUMBERS)}"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # The largest real document is about 60 KB; these limits leave room for growth and refuse abuse.
@@ -54,51 +65,10 @@ MAX_ITEMS = {
     "emails": 10,
 }
 MAX_MESSAGES = 50
-PHONE = "a phone number (digits, spaces, brackets, hyphens, a leading +)"
-WEB_ADDRESS = "a web address (http:// or https://)"
 EXCERPT = 60
 
-AUTHORITY_KEYS = {
-    "slug": True,
-    "name": True,
-    "partnership": True,
-    "document_title": True,
-    "edition": True,
-    "source_file": False,
-    "website": False,
-    "caveat": False,
-}
-LEVEL_KEYS = {
-    "number": True,
-    "name": True,
-    "summary": True,
-    "definition": False,
-    "next_steps": False,
-}
-NEXT_STEP_KEYS = {"heading": True, "text": True}
-DOMAIN_KEYS = {"name": True, "parent": False, "theme": False, "source": False, "indicators": False}
-INDICATOR_KEYS = {"text": True, "strategy_discussion": False, "source": False, "note": False}
-CONTACT_KEYS = {
-    "name": True,
-    "phones": False,
-    "emails": False,
-    "url": False,
-    "hours": False,
-    "area": False,
-    "levels": False,
-    "emergency": False,
-    "notes": False,
-}
-SECTION_KEYS = {"slug": True, "kind": True, "title": True, "body": True}
-TOP_KEYS = {
-    "authority": True,
-    "levels": True,
-    "domains": False,
-    "contacts": False,
-    "sections": False,
-}
-
 STR_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
 TYPE_NAMES = {
     "tag:yaml.org,2002:str": "text",
     "tag:yaml.org,2002:int": "a whole number",
@@ -162,32 +132,366 @@ def _compose(text):
     return yaml.compose(text, Loader=_YAML_LOADER)
 
 
-# --- Parsed, validated data -------------------------------------------------------------------
+# --- The schema: one table of keys per model ----------------------------------------------------
+
+# An extra check takes a value as read and answers with what is wrong with it, or None.
+Check = Callable[[str], "str | None"]
 
 
-@dataclass
-class IndicatorData:
-    text: str
-    strategy_discussion: bool = False
-    source: str = ""
-    note: str = ""
+def _passes(validate, what) -> Check:
+    def check(value):
+        try:
+            validate(value)
+        except ValidationError:
+            return f"'{excerpt(value)}' is not {what}"
+        return None
+
+    return check
 
 
-@dataclass
-class DomainData:
+def _one_of(name, choices) -> Check:
+    def check(value):
+        if value not in choices.values:
+            return f"unknown {name} '{excerpt(value)}' (known: {', '.join(choices.values)})"
+        return None
+
+    return check
+
+
+def _slug(value):
+    return None if SLUG_RE.match(value) else "use lower-case letters, digits and hyphens only"
+
+
+WEB_ADDRESS = _passes(validators.validate_web_address, "a web address (http:// or https://)")
+EMAIL = _passes(validators.validate_email, "an email address")
+PHONE = _passes(
+    validators.validate_phone, "a phone number (digits, spaces, brackets, hyphens, a leading +)"
+)
+SLUG = _slug
+THEME = _one_of("theme", Theme)
+SECTION_KIND = _one_of("kind", SectionKind)
+
+
+class Kind:
+    """How a key's value is written in a document: how it is read (naming each problem) and
+    exported, and whether it is a column of the row (the load sets relations itself)."""
+
+    column = True
+
+    def read(self, r, node, place, key, table):
+        raise NotImplementedError
+
+    def check(self, r, node, place, key, value):
+        """The key's extra check of the value read, unless it is empty."""
+        if key.check and value:
+            r.check(node, place, value, key.check)
+
+    def export(self, obj, key):
+        return getattr(obj, key.field)
+
+
+class _Text(Kind):
+    """Text, trimmed; no longer than the model field allows (a choice is checked as a choice)."""
+
+    def read(self, r, node, place, key, table):
+        value = r.text(node, place, required=key.required)
+        limit = table.max_length(key)
+        if limit and len(value) > limit:
+            r.error(node, place, f"is {len(value)} characters long; at most {limit}")
+        return value
+
+
+class _Texts(Kind):
+    """A list of short texts (at most MAX_ITEMS of them), each passing the key's check."""
+
+    def read(self, r, node, place, key, table):
+        values = []
+        for i, item in enumerate(r.sequence(node, place, key.name)):
+            item_place = f"{place}[{i}]"
+            if not isinstance(item, yaml.ScalarNode) or item.tag != STR_TAG:
+                r.expected_text(item, item_place)
+            elif not item.value.strip():
+                r.error(item, item_place, "must not be empty")
+            else:
+                value = r.clean_text(item, item_place, item.value)
+                if key.check:
+                    r.check(item, item_place, value, key.check)
+                values.append(value)
+        return values
+
+    def check(self, r, node, place, key, value):
+        pass  # each item is checked as it is read
+
+    def export(self, obj, key):
+        return list(getattr(obj, key.field))
+
+
+class _Boolean(Kind):
+    def read(self, r, node, place, key, table):
+        return r.boolean(node, place)
+
+
+class _LevelNumber(Kind):
+    """One level number (a level's own)."""
+
+    def read(self, r, node, place, key, table):
+        return None if node is None else r.level_number(node, place)
+
+
+class _LevelNumbers(Kind):
+    """The numbers of the levels a row is linked to, each once, in order."""
+
+    column = False
+
+    def read(self, r, node, place, key, table):
+        numbers = []
+        for j, item in enumerate(r.sequence(node, place, key.name)):
+            number = r.level_number(item, f"{place}[{j}]")
+            if number is not None and number not in numbers:
+                numbers.append(number)
+        return sorted(numbers)
+
+    def export(self, obj, key):
+        return sorted(level.number for level in getattr(obj, key.field).all())
+
+
+class _DomainName(Kind):
+    """The name of another domain of the document (a domain's parent)."""
+
+    column = False
+
+    def read(self, r, node, place, key, table):
+        return r.text(node, place)
+
+    def export(self, obj, key):
+        related = getattr(obj, key.field)
+        return related.name if related else ""
+
+
+class _Rows(Kind):
+    """A list of rows of another table, in order (a level's next steps)."""
+
+    column = False
+
+    def __init__(self, table):
+        self.table = table
+
+    def read(self, r, node, place, key, table):
+        rows = []
+        for j, item in enumerate(r.sequence(node, place, key.name)):
+            where = f"{place}[{j}]"
+            nodes = r.mapping(item, where, self.table.required)
+            if nodes is not None:
+                rows.append(r.read(nodes, self.table, where))
+        return rows
+
+    def export(self, obj, key):
+        return [self.table.export(row) for row in getattr(obj, key.field).all()]
+
+
+class _IndicatorsByLevel(Kind):
+    """A domain's indicators: level number -> a list, each indicator a mapping of its table's
+    keys or, when it has only its text, the text alone."""
+
+    column = False
+
+    def __init__(self, table):
+        self.table = table
+
+    def read(self, r, node, place, key, table):
+        if node is None or node.tag == NULL_TAG:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            r.error(
+                node,
+                place,
+                f"expected level numbers {LEVEL_RANGE} as keys, found {r.type_name(node)}",
+            )
+            return {}
+        by_level = {}
+        for key_node, list_node in node.value:
+            number = r.level_number(key_node, f"{place} (level key '{_key_text(key_node)}')")
+            if number is None:
+                continue
+            level_place = f"{place}.{number}"
+            if number in by_level:
+                r.error(key_node, level_place, f"level {number} appears twice")
+                continue
+            if not isinstance(list_node, yaml.SequenceNode):
+                r.error(
+                    list_node,
+                    level_place,
+                    f"expected a list of indicators, found {r.type_name(list_node)}",
+                )
+                continue
+            rows = [
+                self._read_row(r, item, f"{level_place}[{k}]")
+                for k, item in enumerate(list_node.value)
+            ]
+            by_level[number] = [row for row in rows if row is not None]
+        return dict(sorted(by_level.items()))
+
+    def _read_row(self, r, item, where):
+        if isinstance(item, yaml.ScalarNode) and item.tag == STR_TAG:
+            if not item.value.strip():
+                r.error(item, where, "indicator text must not be empty")
+                return None
+            # The text alone: every other key at its default.
+            first = self.table.keys[0].name
+            return {**r.read({}, self.table, where), first: r.clean_text(item, where, item.value)}
+        if isinstance(item, yaml.ScalarNode):
+            if item.tag == NULL_TAG:
+                r.error(item, where, "indicator text must not be empty")
+            else:
+                r.error(item, where, f"expected indicator text, found {r.type_name(item)}")
+            return None
+        nodes = r.mapping(item, where, self.table.required)
+        return None if nodes is None else r.read(nodes, self.table, where)
+
+    def export(self, obj, key):
+        first = self.table.keys[0].name
+        by_level = {}
+        for row in getattr(obj, key.field).all():
+            data = self.table.export(row)
+            by_level.setdefault(row.level.number, []).append(data if len(data) > 1 else data[first])
+        return by_level
+
+
+TEXT = _Text()
+TEXTS = _Texts()
+BOOLEAN = _Boolean()
+LEVEL_NUMBER = _LevelNumber()
+LINKED_LEVELS = _LevelNumbers()
+DOMAIN_NAME = _DomainName()
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a document's mapping."""
+
     name: str
-    parent: str = ""
-    theme: str = ""
-    source: str = ""
-    indicators: dict[int, list[IndicatorData]] = field(default_factory=dict)
+    kind: Kind = TEXT
+    required: bool = False
+    check: Check | None = None
+    field: str = ""  # the model field, where it is not named like the key
+
+    def __post_init__(self):
+        if not self.field:
+            object.__setattr__(self, "field", self.name)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The keys of one model's mapping, in the order the export writes them."""
+
+    model: type[models.Model]
+    keys: tuple[Key, ...]
+
+    @property
+    def required(self):
+        return {key.name: key.required for key in self.keys}
+
+    def max_length(self, key):
+        field = self.model._meta.get_field(key.field)
+        return None if field.choices else field.max_length
+
+    def columns(self, data, **more):
+        """The model field values of a row as read (relations are the load's to set)."""
+        return {key.field: data[key.name] for key in self.keys if key.kind.column} | more
+
+    def export(self, obj):
+        """The row as a mapping, leaving out optional keys at their defaults (shorter to read)."""
+        row = {key.name: key.kind.export(obj, key) for key in self.keys}
+        required = self.required
+        return {k: v for k, v in row.items() if required[k] or v not in ("", [], {}, False, None)}
+
+
+AUTHORITY = Table(
+    Authority,
+    (
+        Key("slug", required=True, check=SLUG),
+        Key("name", required=True),
+        Key("partnership", required=True),
+        Key("document_title", required=True),
+        Key("edition", required=True),
+        Key("source_file"),
+        Key("website", check=WEB_ADDRESS),
+        Key("caveat"),
+    ),
+)
+NEXT_STEP = Table(NextStep, (Key("heading", required=True), Key("text", required=True)))
+LEVEL = Table(
+    Level,
+    (
+        Key("number", LEVEL_NUMBER, required=True),
+        Key("name", required=True),
+        Key("summary", required=True),
+        Key("definition"),
+        Key("next_steps", _Rows(NEXT_STEP)),
+    ),
+)
+INDICATOR = Table(
+    Indicator,
+    (
+        Key("text", required=True),
+        Key("strategy_discussion", BOOLEAN),
+        Key("source"),
+        Key("note"),
+    ),
+)
+DOMAIN = Table(
+    Domain,
+    (
+        Key("name", required=True),
+        Key("parent", DOMAIN_NAME),
+        Key("theme", check=THEME),
+        Key("source"),
+        Key("indicators", _IndicatorsByLevel(INDICATOR)),
+    ),
+)
+CONTACT = Table(
+    Contact,
+    (
+        Key("name", required=True),
+        Key("phones", TEXTS, check=PHONE),
+        Key("emails", TEXTS, check=EMAIL),
+        Key("url", check=WEB_ADDRESS),
+        Key("hours"),
+        Key("area", field="covers"),
+        Key("levels", LINKED_LEVELS),
+        Key("emergency", BOOLEAN),
+        Key("notes"),
+    ),
+)
+SECTION = Table(
+    GuidanceSection,
+    (
+        Key("slug", required=True, check=SLUG),
+        Key("kind", required=True, check=SECTION_KIND),
+        Key("title", required=True),
+        Key("body", required=True),
+    ),
+)
+TOP_KEYS = {
+    "authority": True,
+    "levels": True,
+    "domains": False,
+    "contacts": False,
+    "sections": False,
+}
+
+
+# --- Validation ---------------------------------------------------------------------------------
 
 
 @dataclass
 class ThresholdDocument:
+    """A validated document: each row a mapping of its table's keys to the values read."""
+
     path: str
     authority: dict
     levels: list[dict]
-    domains: list[DomainData]
+    domains: list[dict]
     contacts: list[dict]
     sections: list[dict]
 
@@ -196,38 +500,53 @@ class ThresholdDocument:
         return self.authority["slug"]
 
 
-# --- Validation ---------------------------------------------------------------------------------
-
-
 class _Reader:
-    """Turns YAML nodes into plain values, collecting one message per problem."""
+    """Turns YAML nodes into plain values, collecting one message per problem.
+
+    A place is where a message says the problem is: "contacts[0] 'Team'.phones[1]".
+    """
 
     def __init__(self, path):
         self.path = path
         self.errors = []
 
-    def error(self, node, where, message):
+    def error(self, node, place, message):
         line = f", line {node.start_mark.line + 1}" if node is not None else ""
-        self.errors.append(f"{self.path}{line}: {where}: {message}")
-
-    def too_many(self, node, where, kind, items):
-        if len(items) > MAX_ITEMS[kind]:
-            self.error(node, where, f"{len(items)} {kind}; at most {MAX_ITEMS[kind]}")
-            return True
-        return False
-
-    def clean_text(self, node, where, value):
-        """Text as stored: trimmed, and refused if it hides control characters."""
-        value = value.strip()
-        if validators.has_control_characters(value):
-            self.error(node, where, "contains control characters; remove them")
-        return value
+        self.errors.append(f"{self.path}{line}: {place}: {message}")
 
     def type_name(self, node):
         return TYPE_NAMES.get(node.tag, f"the tag {excerpt(node.tag)}")
 
+    def expected_text(self, node, place):
+        self.error(
+            node,
+            place,
+            f"expected text, found {self.type_name(node)} (put it in quotes if it is text)",
+        )
+
+    def read(self, nodes, table, where, keys=None, values=None):
+        """The values of a row's keys (all of the table's, or these), each read by its kind and
+        then given the key's check."""
+        values = {} if values is None else values
+        for key in table.keys if keys is None else keys:
+            node, place = nodes.get(key.name), f"{where}.{key.name}"
+            values[key.name] = key.kind.read(self, node, place, key, table)
+            key.kind.check(self, node, place, key, values[key.name])
+        return values
+
+    def read_name(self, nodes, table, where, label):
+        """A row's first key, which names it: its values so far and the row's place from then on,
+        e.g. "contacts[0] 'Front Door'", where the key's own check is reported too."""
+        key = table.keys[0]
+        node = nodes.get(key.name)
+        value = key.kind.read(self, node, f"{where}.{key.name}", key, table)
+        if value:
+            where = f"{where} {label(value)}"
+        key.kind.check(self, node, f"{where}.{key.name}", key, value)
+        return {key.name: value}, where
+
     def mapping(self, node, where, keys):
-        """A mapping with only the given keys; returns {key: node} or None."""
+        """A mapping with only the given keys ({key: required}); returns {key: node} or None."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, where, f"expected a mapping of keys, found {self.type_name(node)}")
             return None
@@ -250,93 +569,80 @@ class _Reader:
                 self.error(node, where, f"missing required key '{key}'")
         return found
 
-    def text(self, nodes, key, where, required=None, default="", model=None):
-        node = nodes.get(key)
-        if node is None:
-            return default
-        if not isinstance(node, yaml.ScalarNode) or node.tag != STR_TAG:
-            if node.tag == "tag:yaml.org,2002:null" and not required:
-                return default
-            self.error(
-                node,
-                f"{where}.{key}",
-                f"expected text, found {self.type_name(node)} (put it in quotes if it is text)",
-            )
-            return default
-        value = self.clean_text(node, f"{where}.{key}", node.value)
-        if required and not value:
-            self.error(node, f"{where}.{key}", "must not be empty")
-        limit = model._meta.get_field(key).max_length if model else None
-        if limit and len(value) > limit:
-            self.error(node, f"{where}.{key}", f"is {len(value)} characters long; at most {limit}")
+    def sequence(self, node, place, name):
+        """The items of a list (none if the list is longer than MAX_ITEMS allows `name`)."""
+        if node is None or node.tag == NULL_TAG:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, place, f"expected a list, found {self.type_name(node)}")
+            return []
+        if name in MAX_ITEMS and len(node.value) > MAX_ITEMS[name]:
+            self.error(node, place, f"{len(node.value)} {name}; at most {MAX_ITEMS[name]}")
+            return []
+        return node.value
+
+    def clean_text(self, node, place, value):
+        """Text as stored: trimmed, and refused if it hides control characters."""
+        value = value.strip()
+        if validators.has_control_characters(value):
+            self.error(node, place, "contains control characters; remove them")
         return value
 
-    def boolean(self, nodes, key, where):
-        node = nodes.get(key)
+    def text(self, node, place, required=False):
+        if node is None:
+            return ""
+        if not isinstance(node, yaml.ScalarNode) or node.tag != STR_TAG:
+            if node.tag == NULL_TAG and not required:
+                return ""
+            self.expected_text(node, place)
+            return ""
+        value = self.clean_text(node, place, node.value)
+        if required and not value:
+            self.error(node, place, "must not be empty")
+        return value
+
+    def check(self, node, place, value, check):
+        message = check(value)
+        if message:
+            self.error(node, place, message)
+
+    def boolean(self, node, place):
         if node is None:
             return False
         if node.tag != "tag:yaml.org,2002:bool":
-            self.error(
-                node, f"{where}.{key}", f"expected true or false, found {self.type_name(node)}"
-            )
+            self.error(node, place, f"expected true or false, found {self.type_name(node)}")
             return False
         return yaml.safe_load(node.value) is True if node.value else False
 
-    def integer(self, node, where):
+    def integer(self, node, place):
         if node.tag != "tag:yaml.org,2002:int":
-            self.error(node, where, f"expected a whole number, found {self.type_name(node)}")
+            self.error(node, place, f"expected a whole number, found {self.type_name(node)}")
             return None
         try:
             return int(node.value)
         except ValueError:  # hexadecimal, sexagesimal and other YAML 1.1 spellings
             self.error(
-                node, where, f"write the number in plain digits, not '{excerpt(node.value)}'"
+                node, place, f"write the number in plain digits, not '{excerpt(node.value)}'"
             )
             return None
 
-    def sequence(self, nodes, key, where):
-        node = nodes.get(key)
-        if node is None or node.tag == "tag:yaml.org,2002:null":
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{where}.{key}", f"expected a list, found {self.type_name(node)}")
-            return []
-        if key in MAX_ITEMS and self.too_many(node, f"{where}.{key}", key, node.value):
-            return []
-        return node.value
-
-    def texts(self, nodes, key, where, check, what):
-        """A list of short texts, each accepted by `check`."""
-        values = []
-        for i, node in enumerate(self.sequence(nodes, key, where)):
-            item_where = f"{where}.{key}[{i}]"
-            if not isinstance(node, yaml.ScalarNode) or node.tag != STR_TAG:
-                self.error(
-                    node,
-                    item_where,
-                    f"expected text, found {self.type_name(node)} (put it in quotes if it is text)",
-                )
-            elif not node.value.strip():
-                self.error(node, item_where, "must not be empty")
-            else:
-                value = self.clean_text(node, item_where, node.value)
-                values.append(self.checked(node, item_where, value, check, what))
-        return values
-
-    def checked(self, node, where, value, check, what):
-        """The value if `check` accepts it; otherwise one message saying what was expected."""
-        try:
-            check(value)
-        except ValidationError:
-            self.error(node, where, f"'{excerpt(value)}' is not {what}")
-        return value
-
-    def level_number(self, node, where):
-        number = self.integer(node, where)
+    def level_number(self, node, place):
+        number = self.integer(node, place)
         if number is not None and number not in LEVEL_NUMBERS:
-            self.error(node, where, f"level {number} is outside 1-4")
+            self.error(node, place, f"level {number} is outside {LEVEL_RANGE}")
             return None
         return number
+
+    def rows(self, top, name, table):
+        """(place, node, {key: node}) for each mapping in a top-level list."""
+        for i, node in enumerate(self.sequence(top.get(name), f"top level.{name}", name)):
+            nodes = self.mapping(node, f"{name}[{i}]", table.required)
+            if nodes is not None:
+                yield f"{name}[{i}]", node, nodes
+
+
+def _key_text(node):
+    return excerpt(node.value) if isinstance(node, yaml.ScalarNode) else "…"
 
 
 def read_document(path: Path, text: str | None = None) -> ThresholdDocument:
@@ -385,258 +691,92 @@ def read_document(path: Path, text: str | None = None) -> ThresholdDocument:
     return ThresholdDocument(shown, authority, levels, domains, contacts, sections)
 
 
+def _quoted(name):
+    return f"'{excerpt(name)}'"
+
+
 def _read_authority(r, top):
     node = top.get("authority")
     if node is None:
         return {}
-    nodes = r.mapping(node, "authority", AUTHORITY_KEYS) or {}
-    data = {
-        key: r.text(nodes, key, "authority", required=required, model=Authority)
-        for key, required in AUTHORITY_KEYS.items()
-    }
-    if data["slug"] and not SLUG_RE.match(data["slug"]):
-        r.error(nodes["slug"], "authority.slug", "use lower-case letters, digits and hyphens only")
-    if data["website"]:
-        r.checked(
-            nodes["website"],
-            "authority.website",
-            data["website"],
-            validators.validate_web_address,
-            WEB_ADDRESS,
-        )
-    return data
+    nodes = r.mapping(node, "authority", AUTHORITY.required) or {}
+    return r.read(nodes, AUTHORITY, "authority")
 
 
 def _read_levels(r, top):
-    levels, seen = [], {}
-    for i, node in enumerate(r.sequence(top, "levels", "top level")):
-        where = f"levels[{i}]"
-        nodes = r.mapping(node, where, LEVEL_KEYS)
-        if nodes is None:
-            continue
-        number = r.level_number(nodes["number"], f"{where}.number") if "number" in nodes else None
+    levels, seen = [], set()
+    for where, _node, nodes in r.rows(top, "levels", LEVEL):
+        level, named = r.read_name(nodes, LEVEL, where, lambda number: f"(level {number})")
+        number = level["number"]
         if number in seen:
             r.error(nodes["number"], f"{where}.number", f"level {number} appears twice")
         elif number is not None:
-            seen[number] = True
-        where = f"levels[{i}] (level {number})" if number else where
-        steps = []
-        for j, step_node in enumerate(r.sequence(nodes, "next_steps", where)):
-            step_where = f"{where}.next_steps[{j}]"
-            step = r.mapping(step_node, step_where, NEXT_STEP_KEYS)
-            if step is not None:
-                steps.append(
-                    {
-                        "heading": r.text(
-                            step, "heading", step_where, required=True, model=NextStep
-                        ),
-                        "text": r.text(step, "text", step_where, required=True),
-                    }
-                )
-        levels.append(
-            {
-                "number": number,
-                "name": r.text(nodes, "name", where, required=True, model=Level),
-                "summary": r.text(nodes, "summary", where, required=True),
-                "definition": r.text(nodes, "definition", where),
-                "next_steps": steps,
-            }
-        )
+            seen.add(number)
+        levels.append(r.read(nodes, LEVEL, named, LEVEL.keys[1:], level))
     missing = [str(n) for n in LEVEL_NUMBERS if n not in seen]
     if missing and "levels" in top:
         r.error(
             top["levels"],
             "levels",
-            f"every authority needs levels 1-4; missing {', '.join(missing)}",
+            f"every authority needs levels {LEVEL_RANGE}; missing {', '.join(missing)}",
         )
     return levels
 
 
 def _read_domains(r, top):
     domains, names, read = [], {}, {}
-    for i, node in enumerate(r.sequence(top, "domains", "top level")):
-        where = f"domains[{i}]"
-        nodes = r.mapping(node, where, DOMAIN_KEYS)
-        if nodes is None:
-            continue
-        name = r.text(nodes, "name", where, required=True, model=Domain)
+    for unnamed, node, nodes in r.rows(top, "domains", DOMAIN):
+        domain, where = r.read_name(nodes, DOMAIN, unnamed, _quoted)
+        name = domain["name"]
         if name:
-            where = f"domains[{i}] '{excerpt(name)}'"
             if name in names:
-                r.error(nodes["name"], where, f"duplicate domain (also domains[{names[name]}])")
-            names[name] = i
-        domain = DomainData(
-            name=name,
-            parent=r.text(nodes, "parent", where),
-            theme=r.text(nodes, "theme", where),
-            source=r.text(nodes, "source", where, model=Domain),
-        )
-        parent = read.get(domain.parent)
-        if domain.parent and domain.parent == name:
-            r.error(nodes["parent"], f"{where}.parent", "a domain cannot be its own parent")
-        elif domain.parent and parent is None:
-            r.error(
-                nodes["parent"],
-                f"{where}.parent",
-                f"no domain '{excerpt(domain.parent)}' is listed before this one",
-            )
-        elif parent is not None and parent.parent:
-            # Pages, filters and the models know one level of grouping, no more.
-            r.error(
-                nodes["parent"],
-                f"{where}.parent",
-                f"domains group one deep; '{excerpt(parent.name)}' is itself in a group",
-            )
-        if domain.theme and domain.theme not in Theme.values:
-            r.error(
-                nodes["theme"],
-                f"{where}.theme",
-                f"unknown theme '{excerpt(domain.theme)}' (known: {', '.join(Theme.values)})",
-            )
+                r.error(nodes["name"], where, f"duplicate domain (also {names[name]})")
+            names[name] = unnamed
+        r.read(nodes, DOMAIN, where, DOMAIN.keys[1:], domain)
+        if domain["parent"]:
+            parent = read.get(domain["parent"])
+            if domain["parent"] == name:
+                r.error(nodes["parent"], f"{where}.parent", "a domain cannot be its own parent")
+            elif parent is None:
+                r.error(
+                    nodes["parent"],
+                    f"{where}.parent",
+                    f"no domain '{excerpt(domain['parent'])}' is listed before this one",
+                )
+            elif parent["parent"]:
+                # Pages, filters and the models know one level of grouping, no more.
+                r.error(
+                    nodes["parent"],
+                    f"{where}.parent",
+                    f"domains group one deep; '{excerpt(parent['name'])}' is itself in a group",
+                )
         read.setdefault(name, domain)
-        domain.indicators = _read_indicators(r, nodes, where)
-        if domain.indicators and not domain.theme:
+        if domain["indicators"] and not domain["theme"]:
             r.error(node, where, "a domain with indicators needs a theme")
         domains.append(domain)
-    count = sum(len(items) for d in domains for items in d.indicators.values())
+    count = sum(len(items) for d in domains for items in d["indicators"].values())
     if count > MAX_ITEMS["indicators"]:
         r.error(top["domains"], "domains", f"{count} indicators; at most {MAX_ITEMS['indicators']}")
     return domains
 
 
-def _read_indicators(r, nodes, where):
-    node = nodes.get("indicators")
-    if node is None or node.tag == "tag:yaml.org,2002:null":
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        r.error(
-            node,
-            f"{where}.indicators",
-            f"expected level numbers 1-4 as keys, found {r.type_name(node)}",
-        )
-        return {}
-    by_level = {}
-    for key_node, list_node in node.value:
-        number = r.level_number(key_node, f"{where}.indicators (level key '{_key_text(key_node)}')")
-        if number is None:
-            continue
-        level_where = f"{where}.indicators.{number}"
-        if number in by_level:
-            r.error(key_node, level_where, f"level {number} appears twice")
-            continue
-        if not isinstance(list_node, yaml.SequenceNode):
-            r.error(
-                list_node,
-                level_where,
-                f"expected a list of indicators, found {r.type_name(list_node)}",
-            )
-            continue
-        items = []
-        for k, item in enumerate(list_node.value):
-            item_where = f"{level_where}[{k}]"
-            if isinstance(item, yaml.ScalarNode) and item.tag == STR_TAG:
-                if not item.value.strip():
-                    r.error(item, item_where, "indicator text must not be empty")
-                    continue
-                items.append(IndicatorData(text=item.value.strip()))
-                continue
-            if isinstance(item, yaml.ScalarNode):
-                if item.tag == "tag:yaml.org,2002:null":
-                    r.error(item, item_where, "indicator text must not be empty")
-                else:
-                    r.error(item, item_where, f"expected indicator text, found {r.type_name(item)}")
-                continue
-            fields = r.mapping(item, item_where, INDICATOR_KEYS)
-            if fields is None:
-                continue
-            items.append(
-                IndicatorData(
-                    text=r.text(fields, "text", item_where, required=True),
-                    strategy_discussion=r.boolean(fields, "strategy_discussion", item_where),
-                    source=r.text(fields, "source", item_where, model=Indicator),
-                    note=r.text(fields, "note", item_where),
-                )
-            )
-        by_level[number] = items
-    return dict(sorted(by_level.items()))
-
-
-def _key_text(node):
-    return excerpt(node.value) if isinstance(node, yaml.ScalarNode) else "…"
-
-
 def _read_contacts(r, top):
     contacts = []
-    for i, node in enumerate(r.sequence(top, "contacts", "top level")):
-        where = f"contacts[{i}]"
-        nodes = r.mapping(node, where, CONTACT_KEYS)
-        if nodes is None:
-            continue
-        name = r.text(nodes, "name", where, required=True, model=Contact)
-        where = f"contacts[{i}] '{excerpt(name)}'" if name else where
-        levels = []
-        for j, level_node in enumerate(r.sequence(nodes, "levels", where)):
-            number = r.level_number(level_node, f"{where}.levels[{j}]")
-            if number is not None and number not in levels:
-                levels.append(number)
-        phones = r.texts(nodes, "phones", where, validators.validate_phone, PHONE)
-        emails = r.texts(nodes, "emails", where, validators.validate_email, "an email address")
-        url = r.text(nodes, "url", where, model=Contact)
-        if url:
-            r.checked(
-                nodes["url"],
-                f"{where}.url",
-                url,
-                validators.validate_web_address,
-                WEB_ADDRESS,
-            )
-        contacts.append(
-            {
-                "name": name,
-                "phones": phones,
-                "emails": emails,
-                "url": url,
-                "hours": r.text(nodes, "hours", where, model=Contact),
-                "covers": r.text(nodes, "area", where),
-                "levels": sorted(levels),
-                "emergency": r.boolean(nodes, "emergency", where),
-                "notes": r.text(nodes, "notes", where),
-            }
-        )
+    for where, _node, nodes in r.rows(top, "contacts", CONTACT):
+        contact, where = r.read_name(nodes, CONTACT, where, _quoted)
+        contacts.append(r.read(nodes, CONTACT, where, CONTACT.keys[1:], contact))
     return contacts
 
 
 def _read_sections(r, top):
     sections, slugs = [], set()
-    for i, node in enumerate(r.sequence(top, "sections", "top level")):
-        where = f"sections[{i}]"
-        nodes = r.mapping(node, where, SECTION_KEYS)
-        if nodes is None:
-            continue
-        slug = r.text(nodes, "slug", where, required=True, model=GuidanceSection)
-        where = f"sections[{i}] '{excerpt(slug)}'" if slug else where
-        if slug and not SLUG_RE.match(slug):
-            r.error(
-                nodes["slug"], f"{where}.slug", "use lower-case letters, digits and hyphens only"
-            )
+    for where, _node, nodes in r.rows(top, "sections", SECTION):
+        section, where = r.read_name(nodes, SECTION, where, _quoted)
+        slug = section["slug"]
         if slug in slugs:
             r.error(nodes["slug"], f"{where}.slug", f"section '{excerpt(slug)}' appears twice")
         slugs.add(slug)
-        kind = r.text(nodes, "kind", where, required=True)
-        if kind and kind not in SectionKind.values:
-            r.error(
-                nodes["kind"],
-                f"{where}.kind",
-                f"unknown kind '{excerpt(kind)}' (known: {', '.join(SectionKind.values)})",
-            )
-        sections.append(
-            {
-                "slug": slug,
-                "kind": kind,
-                "title": r.text(nodes, "title", where, required=True, model=GuidanceSection),
-                "body": r.text(nodes, "body", where, required=True),
-            }
-        )
+        sections.append(r.read(nodes, SECTION, where, SECTION.keys[1:], section))
     return sections
 
 
@@ -699,7 +839,7 @@ class LoadReport:
 
 
 class _Sync:
-    """Brings rows in line with wanted values, matching rows by a natural key, keeping pks."""
+    """Brings rows in line with wanted values, keeping the primary keys of the rows it matches."""
 
     def __init__(self, report, reason):
         self.report = report
@@ -735,44 +875,41 @@ def load_documents(documents, reason="load_thresholds") -> list[LoadReport]:
 
 
 def _load_document(document: ThresholdDocument, reason) -> LoadReport:
+    """Each table's columns are saved as read; the relations (a level's next steps, a domain's
+    parent and indicators, a contact's levels) are matched and set here."""
     report = LoadReport(document.slug)
     sync = _Sync(report, reason)
 
     authority = Authority.objects.filter(slug=document.slug).first() or Authority()
-    sync.save(authority, document.authority)
+    sync.save(authority, AUTHORITY.columns(document.authority))
 
     levels = {level.number: level for level in authority.levels.all()}
     for data in document.levels:
         level = levels.get(data["number"]) or Level(authority=authority)
-        values = {k: v for k, v in data.items() if k != "next_steps"}
-        levels[data["number"]] = sync.save(level, values)
+        levels[data["number"]] = sync.save(level, LEVEL.columns(data))
         existing = list(level.next_steps.order_by("order", "id"))
         for order, step in enumerate(data["next_steps"]):
             row = existing[order] if order < len(existing) else NextStep(level=level)
-            sync.save(row, {**step, "order": order})
+            sync.save(row, NEXT_STEP.columns(step, order=order))
         sync.remove(existing[len(data["next_steps"]) :])
 
     domains = {domain.name: domain for domain in authority.domains.all()}
-    wanted_names = {data.name for data in document.domains}
+    wanted_names = {data["name"] for data in document.domains}
     # Remove first so that a renamed domain frees its name before the new one is saved.
     sync.remove(d for name, d in list(domains.items()) if name not in wanted_names)
     for order, data in enumerate(document.domains):
-        domain = domains.get(data.name) or Domain(authority=authority)
-        values = {
-            "name": data.name,
-            "parent_id": domains[data.parent].pk if data.parent else None,
-            "theme": data.theme,
-            "source": data.source,
-            "order": order,
-        }
-        domains[data.name] = sync.save(domain, values)
+        domain = domains.get(data["name"]) or Domain(authority=authority)
+        parent_id = domains[data["parent"]].pk if data["parent"] else None
+        domains[data["name"]] = sync.save(
+            domain, DOMAIN.columns(data, parent_id=parent_id, order=order)
+        )
 
     existing = {}
     for indicator in Indicator.objects.filter(domain__authority=authority).order_by("order", "id"):
         existing.setdefault((indicator.domain_id, indicator.level_id), []).append(indicator)
     for data in document.domains:
-        domain = domains[data.name]
-        for number, items in data.indicators.items():
+        domain = domains[data["name"]]
+        for number, items in data["indicators"].items():
             rows = existing.pop((domain.pk, levels[number].pk), [])
             for order, item in enumerate(items):
                 row = (
@@ -780,22 +917,14 @@ def _load_document(document: ThresholdDocument, reason) -> LoadReport:
                     if order < len(rows)
                     else Indicator(domain=domain, level=levels[number])
                 )
-                values = {
-                    "text": item.text,
-                    "strategy_discussion": item.strategy_discussion,
-                    "source": item.source,
-                    "note": item.note,
-                    "order": order,
-                }
-                sync.save(row, values)
+                sync.save(row, INDICATOR.columns(item, order=order))
             sync.remove(rows[len(items) :])
     sync.remove(row for rows in existing.values() for row in rows)
 
     contacts = list(authority.contacts.prefetch_related("levels").order_by("order", "id"))
     for order, data in enumerate(document.contacts):
         contact = contacts[order] if order < len(contacts) else Contact(authority=authority)
-        values = {k: v for k, v in data.items() if k != "levels"}
-        sync.save(contact, {**values, "order": order})
+        sync.save(contact, CONTACT.columns(data, order=order))
         wanted = {levels[n].pk for n in data["levels"]}
         if {level.pk for level in contact.levels.all()} != wanted:
             contact.levels.set(wanted)
@@ -806,7 +935,7 @@ def _load_document(document: ThresholdDocument, reason) -> LoadReport:
     sections = {section.slug: section for section in authority.sections.all()}
     for order, data in enumerate(document.sections):
         section = sections.pop(data["slug"], None) or GuidanceSection(authority=authority)
-        sync.save(section, {**data, "order": order})
+        sync.save(section, SECTION.columns(data, order=order))
     sync.remove(sections.values())
     return report
 
@@ -826,88 +955,26 @@ def _represent_str(dumper, value):
 _Dumper.add_representer(str, _represent_str)
 
 
-def _compact(mapping, keep=()):
-    """Leave out optional keys at their defaults, so the file stays short to read."""
-    return {k: v for k, v in mapping.items() if k in keep or v not in ("", [], {}, False, None)}
-
-
 def export_authority(authority: Authority) -> str:
-    levels = list(authority.levels.prefetch_related("next_steps").order_by("number"))
-    domains = list(authority.domains.select_related("parent").order_by("order", "id"))
-    indicators = Indicator.objects.filter(domain__authority=authority).select_related("level")
-    by_domain = {}
-    for indicator in indicators.order_by("level__number", "order", "id"):
-        by_domain.setdefault(indicator.domain_id, {}).setdefault(indicator.level.number, []).append(
-            indicator
-        )
-
+    """The authority's document, each row written by its table; every top-level list is written,
+    even when empty."""
+    indicators = Indicator.objects.select_related("level").order_by("level__number", "order", "id")
+    domains = authority.domains.select_related("parent").prefetch_related(
+        Prefetch("indicators", indicators)
+    )
     data = {
-        "authority": _compact(
-            {key: getattr(authority, key) for key in AUTHORITY_KEYS}, keep=("slug", "name")
-        ),
+        "authority": AUTHORITY.export(authority),
         "levels": [
-            _compact(
-                {
-                    "number": level.number,
-                    "name": level.name,
-                    "summary": level.summary,
-                    "definition": level.definition,
-                    "next_steps": [
-                        {"heading": step.heading, "text": step.text}
-                        for step in level.next_steps.all()
-                    ],
-                },
-                keep=("number", "name", "summary"),
-            )
-            for level in levels
+            LEVEL.export(level)
+            for level in authority.levels.prefetch_related("next_steps").order_by("number")
         ],
-        "domains": [
-            _compact(
-                {
-                    "name": domain.name,
-                    "parent": domain.parent.name if domain.parent else "",
-                    "theme": domain.theme,
-                    "source": domain.source,
-                    "indicators": {
-                        number: [_export_indicator(i) for i in items]
-                        for number, items in by_domain.get(domain.pk, {}).items()
-                    },
-                },
-                keep=("name",),
-            )
-            for domain in domains
-        ],
+        "domains": [DOMAIN.export(domain) for domain in domains.order_by("order", "id")],
         "contacts": [
-            _compact(
-                {
-                    "name": contact.name,
-                    "phones": list(contact.phones),
-                    "emails": list(contact.emails),
-                    "url": contact.url,
-                    "hours": contact.hours,
-                    "area": contact.covers,
-                    "levels": sorted(level.number for level in contact.levels.all()),
-                    "emergency": contact.emergency,
-                    "notes": contact.notes,
-                },
-                keep=("name",),
-            )
+            CONTACT.export(contact)
             for contact in authority.contacts.prefetch_related("levels").order_by("order", "id")
         ],
         "sections": [
-            {"slug": s.slug, "kind": s.kind, "title": s.title, "body": s.body}
-            for s in authority.sections.order_by("order", "id")
+            SECTION.export(section) for section in authority.sections.order_by("order", "id")
         ],
     }
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=float("inf"))
-
-
-def _export_indicator(indicator):
-    extra = _compact(
-        {
-            "strategy_discussion": indicator.strategy_discussion,
-            "source": indicator.source,
-            "note": indicator.note,
-        }
-    )
-    return {"text": indicator.text, **extra} if extra else indicator.text

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from simple_history.models import HistoricalRecords
 
@@ -56,13 +57,52 @@ class GuidanceQuerySet(models.QuerySet):
     `authority_path`; scoping by authority (admin, rules, tests) goes through here."""
 
     def for_authorities(self, authorities):
-        """The rows belonging to these authorities (Authority rows or their ids)."""
+        """The rows belonging to these authorities (Authority rows, their ids, or a queryset)."""
+        if not isinstance(authorities, models.QuerySet):
+            # `pk__in` (an Authority's own path) takes ids only; foreign keys take either.
+            authorities = [getattr(authority, "pk", authority) for authority in authorities]
         return self.filter(**{f"{self.model.authority_path}__in": authorities})
 
 
+def records_for_authorities(records, authorities):
+    """History records (`Model.history`) of these authorities' rows, deleted rows included.
+
+    A record keeps its row's foreign keys, so the model's `authority_path` reaches the authority
+    from the record too; only the row's own key is called `id` there (a record's pk is its own).
+    """
+    model = records.model.instance_type
+    path = model._meta.pk.name if model.authority_path == "pk" else model.authority_path
+    return records.filter(**{f"{path}__in": authorities})
+
+
+def authority_id_of(row):
+    """The id of the authority a row belongs to, following its model's `authority_path`.
+
+    The path is followed from the row's own foreign keys, so this answers for a row not saved yet
+    and for a deleted row rebuilt from its history; a related row deleted too is read as its
+    history last recorded it.
+    """
+    *relations, last = type(row).authority_path.split("__")
+    for name in relations:
+        field = row._meta.get_field(name)
+        row = _row_or_last_record(field.related_model, getattr(row, field.attname))
+        if row is None:
+            return None
+    return row.pk if last == "pk" else getattr(row, row._meta.get_field(last).attname)
+
+
+def _row_or_last_record(model, pk):
+    try:
+        return model._default_manager.get(pk=pk)
+    except model.DoesNotExist:
+        record = model.history.filter(**{model._meta.pk.name: pk}).order_by("-history_id").first()
+        return record.instance if record else None
+
+
 class Authority(models.Model):
-    slug = models.SlugField(unique=True, help_text="Used in addresses, e.g. stoke-on-trent.")
+    # Fields are declared in the order the admin shows them.
     name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True, help_text="Used in addresses, e.g. stoke-on-trent.")
     partnership = models.CharField(
         max_length=200, help_text="The safeguarding partnership that publishes the document."
     )
@@ -99,12 +139,19 @@ class Authority(models.Model):
     def get_absolute_url(self):
         return reverse("guidance:authority", args=[self.slug])
 
+    @cached_property
+    def emergency_contacts(self):
+        """The authority's routes for immediate danger or significant harm.
+
+        Pages prefetch them under this name (`Prefetch("contacts", Contact.objects.emergency(),
+        to_attr="emergency_contacts")`), which fills this cache and costs no further query;
+        anywhere else the first use runs one.
+        """
+        return list(self.contacts.emergency())
+
     @property
     def front_door_contacts(self):
-        """The significant-harm routes with a number of their own (999 is shown anyway).
-
-        Reads the `emergency_contacts` the views prefetch, so it costs no query.
-        """
+        """The significant-harm routes with a number of their own (999 is shown anyway)."""
         return [c for c in self.emergency_contacts if c.phones and c.phones != ["999"]]
 
 
@@ -169,10 +216,10 @@ class NextStep(models.Model):
 
 class Domain(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="domains")
+    name = models.CharField(max_length=200)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    name = models.CharField(max_length=200)
     theme = models.CharField(max_length=20, choices=Theme.choices, blank=True)
     source = models.CharField(
         max_length=300, blank=True, help_text="Where in the document this domain's indicators are."
@@ -225,6 +272,21 @@ class IndicatorQuerySet(GuidanceQuerySet):
     def with_context(self):
         """Everything a list of indicators shows, in a fixed number of queries."""
         return self.select_related("level", "domain__parent", "domain__authority")
+
+    def of_theme(self, theme):
+        """Indicators of domains carrying this theme, or every indicator for no theme ("")."""
+        return self.filter(domain__theme=theme) if theme else self
+
+    def same_theme_at_other_levels(self, indicator):
+        """The indicator's authority's indicators of its theme at the other levels (none if
+        its domain has no theme)."""
+        if not indicator.domain.theme:
+            return self.none()
+        return (
+            self.for_authorities([indicator.domain.authority_id])
+            .of_theme(indicator.domain.theme)
+            .exclude(level=indicator.level)
+        )
 
     def in_domain(self, name):
         """Indicators of a domain, or of every domain grouped under it, by name."""
@@ -280,6 +342,12 @@ class Indicator(models.Model):
             )
 
 
+class ContactQuerySet(GuidanceQuerySet):
+    def emergency(self):
+        """The routes for immediate danger or significant harm (`Contact.emergency`)."""
+        return self.filter(emergency=True)
+
+
 class Contact(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=300)
@@ -295,15 +363,15 @@ class Contact(models.Model):
     hours = models.CharField(max_length=200, blank=True)
     # "area" in the YAML and the API; here "covers", as pages call an authority an area.
     covers = models.TextField(blank=True, help_text="The wards or places the contact covers.")
-    notes = models.TextField(blank=True)
+    levels = models.ManyToManyField(Level, blank=True, related_name="contacts")
     emergency = models.BooleanField(
         default=False, help_text="The route for immediate danger or significant harm."
     )
-    levels = models.ManyToManyField(Level, blank=True, related_name="contacts")
+    notes = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(m2m_fields=[levels])
-    objects = GuidanceQuerySet.as_manager()
+    objects = ContactQuerySet.as_manager()
     authority_path = "authority"
 
     class Meta:

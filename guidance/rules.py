@@ -1,12 +1,14 @@
 """Who may do what: superusers everything; a safeguarding lead only their own authorities' rows.
 
-These object-level rules (django-rules) are the one place the admin asks; querysets are scoped to
-the same authorities by `Authority.objects.for_user` and `authority_filter`.
+These object-level rules (django-rules) are the one place the admin asks about a row, and `scope`
+the one place it narrows a queryset, both to the authorities a user leads. How a row reaches its
+authority is said once, by its model's `authority_path` (guidance/models.py): `authority_id_of`
+follows it from a row, `for_authorities` filters by it.
 """
 
 import rules
 
-from .models import Authority, Indicator, NextStep
+from .models import authority_id_of
 
 GUIDANCE_MODELS = ("level", "nextstep", "domain", "indicator", "contact", "guidancesection")
 
@@ -22,28 +24,11 @@ def lead_authority_ids(user):
     return user._lead_authority_ids
 
 
-def authority_id_of(obj):
-    """The authority a row belongs to, also for a deleted row rebuilt from its history."""
-    if isinstance(obj, Authority):
-        return obj.pk
-    if isinstance(obj, NextStep):
-        return _authority_through(obj, "level")
-    if isinstance(obj, Indicator):
-        return _authority_through(obj, "domain") or _authority_through(obj, "level")
-    return obj.authority_id
-
-
-def _authority_through(obj, relation):
-    model = obj._meta.get_field(relation).related_model
-    pk = getattr(obj, f"{relation}_id")
-    found = model.objects.filter(pk=pk).values_list("authority_id", flat=True).first()
-    if found is None:  # the parent was deleted too: its history still knows the authority
-        found = (
-            model.history.filter(id=pk).values_list("authority_id", flat=True).first()
-            if hasattr(model, "history")
-            else None
-        )
-    return found
+def scope(queryset, user):
+    """Only the rows of the authorities the user leads (every row for a superuser)."""
+    if user.is_superuser:
+        return queryset
+    return queryset.for_authorities(lead_authority_ids(user))
 
 
 @rules.predicate

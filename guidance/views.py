@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from .filters import IndicatorFilter
 from .forms import CompareForm, NextStepsCompareForm, SearchForm
-from .models import Authority, Contact, Indicator, Level, Theme
-from .tables import level_table
+from .models import Authority, Contact, Indicator, Level
+from .tables import comparison, level_table, next_steps_comparison, slides
 
 INDICATORS_PER_PAGE = 50
 
@@ -19,9 +19,7 @@ def _authority(slug, *related):
     return get_object_or_404(
         Authority.objects.prefetch_related(
             "levels",
-            Prefetch(
-                "contacts", Contact.objects.filter(emergency=True), to_attr="emergency_contacts"
-            ),
+            Prefetch("contacts", Contact.objects.emergency(), to_attr="emergency_contacts"),
             *related,
         ),
         slug=slug,
@@ -67,25 +65,17 @@ def level_detail(request, slug, number):
 
 def indicator_list(request, slug):
     authority = _authority(slug)
-    indicators = Indicator.objects.filter(domain__authority=authority)
+    indicators = Indicator.objects.for_authorities([authority])
     filterset = IndicatorFilter(request.GET, queryset=indicators, authority=authority)
     results, words = [], []
     if filterset.is_valid():
         results = filterset.qs.with_context().in_document_order()
         words = filterset.form.cleaned_data["q"].split()
     page = Paginator(results, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "guidance/indicators.html",
-        {
-            "authority": authority,
-            "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "words": words,
-        },
+        {"authority": authority, "filter": filterset, "page": page, "words": words},
     )
 
 
@@ -94,16 +84,9 @@ def indicator_detail(request, slug, pk):
     indicator = get_object_or_404(
         Indicator.objects.with_context(), domain__authority=authority, pk=pk
     )
-    same_theme = []
-    if indicator.domain.theme:
-        same_theme = (
-            Indicator.objects.filter(
-                domain__authority=authority, domain__theme=indicator.domain.theme
-            )
-            .exclude(level=indicator.level)
-            .with_context()
-            .in_document_order()
-        )
+    same_theme = (
+        Indicator.objects.same_theme_at_other_levels(indicator).with_context().in_document_order()
+    )
     return render(
         request,
         "guidance/indicator.html",
@@ -159,18 +142,13 @@ def presentation(request, slug, number=1):
     """The whole deck, showing slide `number`; JavaScript then moves between slides in place
     (so full screen survives), and every slide keeps its own address."""
     authority = _authority(slug)
-    levels = list(authority.levels.all())
-    rows = level_table(authority, cell_budget=SLIDE_CELL_BUDGET)
-    slides = [{"number": 1, "row": None, "columns": [(level, None) for level in levels]}] + [
-        {"number": n, "row": row, "columns": list(zip(levels, row.cells, strict=True))}
-        for n, row in enumerate(rows, start=2)
-    ]
-    if not 1 <= number <= len(slides):
+    deck = slides(authority, cell_budget=SLIDE_CELL_BUDGET)
+    if not 1 <= number <= len(deck):
         raise Http404("No such slide")
     return render(
         request,
         "guidance/presentation.html",
-        {"authority": authority, "slides": slides, "number": number, "count": len(slides)},
+        {"authority": authority, "slides": deck, "number": number, "count": len(deck)},
     )
 
 
@@ -179,57 +157,15 @@ def presentation(request, slug, number=1):
 
 def compare(request):
     form = CompareForm(request.GET or None)
-    levels, authorities = [], []
+    table = None
     if form.is_valid():
-        authorities = list(form.cleaned_data["authority"])
-        indicators = Indicator.objects.filter(domain__authority__in=authorities)
-        if form.cleaned_data["theme"]:
-            indicators = indicators.filter(domain__theme=form.cleaned_data["theme"])
-        cells = {}
-        for indicator in indicators.with_context().in_document_order():
-            key = (indicator.level.number, indicator.domain.authority_id)
-            cells.setdefault(key, []).append(indicator)
-        names = {
-            (level.number, level.authority_id): level
-            for level in Level.objects.filter(authority__in=authorities)
-        }
-        levels = [
-            {
-                "number": number,
-                "columns": [
-                    {
-                        "authority": authority,
-                        "level": names.get((number, authority.pk)),
-                        "indicators": cells.get((number, authority.pk), []),
-                    }
-                    for authority in authorities
-                ],
-            }
-            for number in (1, 2, 3, 4)
-        ]
-    theme = form.cleaned_data.get("theme") if form.is_valid() else ""
-    return render(
-        request,
-        "guidance/compare.html",
-        {
-            "form": form,
-            "levels": levels,
-            "authorities": authorities,
-            "theme_label": Theme(theme).label if theme else "All themes",
-        },
-    )
+        table = comparison(form.cleaned_data["authority"], form.cleaned_data["theme"])
+    return render(request, "guidance/compare.html", {"form": form, "comparison": table})
 
 
 def compare_next_steps(request):
     form = NextStepsCompareForm(request.GET or None)
     columns = []
     if form.is_valid():
-        authorities = list(form.cleaned_data["authority"])
-        levels = {
-            level.authority_id: level
-            for level in Level.objects.filter(
-                authority__in=authorities, number=form.cleaned_data["level"]
-            ).prefetch_related("next_steps", "contacts")
-        }
-        columns = [{"authority": a, "level": levels.get(a.pk)} for a in authorities]
+        columns = next_steps_comparison(form.cleaned_data["authority"], form.cleaned_data["level"])
     return render(request, "guidance/compare_next_steps.html", {"form": form, "columns": columns})

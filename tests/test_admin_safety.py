@@ -36,7 +36,7 @@ from guidance.models import (
     NextStep,
 )
 
-from .conftest import snapshot
+from .helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +54,12 @@ def lead(email, *slugs):
 
 @pytest.fixture
 def first():
-    return lead("lead@hull.example", "hull")
+    return lead("lead@northshire.example", "northshire")
 
 
 @pytest.fixture
 def second():
-    return lead("second@hull.example", "hull")
+    return lead("second@northshire.example", "northshire")
 
 
 @pytest.fixture
@@ -163,6 +163,12 @@ def inline_row(data, obj):
     return next(k for k, v in data.items() if k.endswith("-id") and v == [str(obj.pk)])[:-3]
 
 
+def northshire_domain(name):
+    """A Northshire domain. "Child's Development" groups Health and Education and has no
+    indicators of its own; the others are top-level domains with indicators."""
+    return Domain.objects.get(authority__slug="northshire", name=name)
+
+
 # --- 1. Import: the upload waits on the server between preview and apply -------------------------
 
 
@@ -170,15 +176,16 @@ def import_url(authority):
     return reverse("admin:guidance_authority_import", args=[authority.pk])
 
 
-def preview(client, authority, text, name="hull.yaml"):
+def preview(client, authority, text, name="northshire.yaml"):
     response = client.post(import_url(authority), {"file": SimpleUploadedFile(name, text.encode())})
     assert response.status_code == 200
     return response
 
 
-def hull_with_long_notes(size):
-    """Hull's own guidance with a long transcription note on every indicator: about `size` bytes."""
-    data = yaml.safe_load(export_authority(Authority.objects.get(slug="hull")))
+def northshire_with_long_notes(size):
+    """Northshire's guidance with a long transcription note on every indicator: about `size`
+    bytes."""
+    data = yaml.safe_load(export_authority(Authority.objects.get(slug="northshire")))
     count = sum(len(items) for d in data["domains"] for items in d.get("indicators", {}).values())
     sentence = "Checked against the printed document, page by page. "
     note = (sentence * (size // count // len(sentence))).strip()
@@ -192,14 +199,14 @@ def hull_with_long_notes(size):
 
 def test_a_900_kb_file_previews_then_applies_posting_only_the_previews_id(first, settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == global_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    hull = Authority.objects.get(slug="hull")
-    text, note = hull_with_long_notes(840_000)
+    northshire = Authority.objects.get(slug="northshire")
+    text, note = northshire_with_long_notes(900_000)
     size = len(text.encode())
     assert 850_000 < size < MAX_DOCUMENT_BYTES
     before = snapshot()
 
     started = time.monotonic()
-    page = preview(first, hull, text)
+    page = preview(first, northshire, text)
     previewed = time.monotonic() - started
     assert "to change" in text_of(page)
     assert snapshot() == before
@@ -208,17 +215,19 @@ def test_a_900_kb_file_previews_then_applies_posting_only_the_previews_id(first,
     assert sum(len(v) for values in apply.values() for v in values) < 200
 
     started = time.monotonic()
-    response = first.post(import_url(hull), apply)
+    response = first.post(import_url(northshire), apply)
     applied = time.monotonic() - started
     assert response.status_code == 302
-    assert not Indicator.objects.filter(domain__authority=hull).exclude(note=note).exists()
+    assert not Indicator.objects.filter(domain__authority=northshire).exclude(note=note).exists()
     assert not ImportPreview.objects.exists()  # applied: nothing left behind
     print(f"\n{size} bytes: preview {previewed:.1f}s, apply {applied:.1f}s")
 
 
-def edited_hull():
-    text = export_authority(Authority.objects.get(slug="hull"))
-    edited = text.replace("- physically well\n", "- physically well and thriving\n", 1)
+def edited_northshire():
+    text = export_authority(Authority.objects.get(slug="northshire"))
+    edited = text.replace(
+        "- Northshire health indicator 1.1\n", "- Northshire health indicator 1.1, thriving\n", 1
+    )
     assert edited != text
     return edited
 
@@ -235,62 +244,66 @@ def refused_apply(client, authority, data):
 
 
 def test_apply_is_refused_when_the_authority_changed_since_the_preview(first, second):
-    hull = Authority.objects.get(slug="hull")
-    apply = page_form(preview(first, hull, edited_hull()), button="apply")
-    # Meanwhile another lead saves a change to one of Hull's indicators.
-    indicator = Indicator.objects.filter(domain__authority=hull).first()
+    northshire = Authority.objects.get(slug="northshire")
+    apply = page_form(preview(first, northshire, edited_northshire()), button="apply")
+    # Meanwhile another lead saves a change to one of Northshire's indicators.
+    indicator = Indicator.objects.filter(domain__authority=northshire).first()
     data = open_change_form(second, indicator)
     data["text"] = ["Changed meanwhile"]
     assert second.post(url(Indicator, "change", indicator.pk), data).status_code == 302
     after_the_other_save = snapshot()
 
-    message = refused_apply(first, hull, apply)
-    assert "Hull's guidance has changed since the preview of hull.yaml" in message
+    message = refused_apply(first, northshire, apply)
+    assert "Northshire's guidance has changed since the preview of northshire.yaml" in message
     assert "Upload the file again to see a fresh preview" in message
     assert snapshot() == after_the_other_save
 
 
 def test_apply_is_refused_for_a_preview_of_another_lead_or_authority_or_too_old(first, second):
-    hull = Authority.objects.get(slug="hull")
-    dudley = Authority.objects.get(slug="dudley")
-    both = lead("both@example.org", "hull", "dudley")
-    apply = page_form(preview(first, hull, edited_hull()), button="apply")
-    dudley_apply = page_form(
-        preview(both, dudley, export_authority(dudley).replace("Dudley", "Dudley!", 1)),
+    northshire = Authority.objects.get(slug="northshire")
+    southvale = Authority.objects.get(slug="southvale")
+    both = lead("both@example.org", "northshire", "southvale")
+    apply = page_form(preview(first, northshire, edited_northshire()), button="apply")
+    southvale_apply = page_form(
+        preview(both, southvale, export_authority(southvale).replace("Southvale", "Southvale!", 1)),
         button="apply",
     )
     before = snapshot()
 
     for client, authority, data in (
-        (second, hull, apply),  # another lead's preview
-        (both, hull, dudley_apply),  # a preview of another authority
-        (first, hull, {**apply, "preview": ["999999"]}),  # no such preview
-        (first, hull, {**apply, "preview": ["x"]}),
-        (first, hull, {"yaml_text": edited_hull(), "file_name": "hull.yaml", "apply": "Apply"}),
+        (second, northshire, apply),  # another lead's preview
+        (both, northshire, southvale_apply),  # a preview of another authority
+        (first, northshire, {**apply, "preview": ["999999"]}),  # no such preview
+        (first, northshire, {**apply, "preview": ["x"]}),
+        (
+            first,
+            northshire,
+            {"yaml_text": edited_northshire(), "file_name": "northshire.yaml", "apply": "Apply"},
+        ),
     ):
         message = refused_apply(client, authority, data)
         assert "that preview is no longer available" in message
     ImportPreview.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
-    assert "no longer available" in refused_apply(first, hull, apply)
+    assert "no longer available" in refused_apply(first, northshire, apply)
     assert snapshot() == before
 
 
 def test_a_new_preview_replaces_the_leads_older_one(first, second):
-    hull = Authority.objects.get(slug="hull")
-    preview(first, hull, edited_hull())
-    preview(second, hull, edited_hull())
-    apply = page_form(preview(first, hull, edited_hull()), button="apply")
-    assert ImportPreview.objects.filter(user__username="lead@hull.example").count() == 1
+    northshire = Authority.objects.get(slug="northshire")
+    preview(first, northshire, edited_northshire())
+    preview(second, northshire, edited_northshire())
+    apply = page_form(preview(first, northshire, edited_northshire()), button="apply")
+    assert ImportPreview.objects.filter(user__username="lead@northshire.example").count() == 1
     assert ImportPreview.objects.count() == 2  # the other lead's preview is theirs to keep
-    assert first.post(import_url(hull), apply).status_code == 302
-    assert ImportPreview.objects.filter(user__username="lead@hull.example").count() == 0
+    assert first.post(import_url(northshire), apply).status_code == 302
+    assert ImportPreview.objects.filter(user__username="lead@northshire.example").count() == 0
 
 
 def test_a_file_over_the_loaders_limit_is_refused_at_upload(first):
-    hull = Authority.objects.get(slug="hull")
-    text = export_authority(hull) + "#" * MAX_DOCUMENT_BYTES
+    northshire = Authority.objects.get(slug="northshire")
+    text = export_authority(northshire) + "#" * MAX_DOCUMENT_BYTES
     before = snapshot()
-    page = text_of(preview(first, hull, text))
+    page = text_of(preview(first, northshire, text))
     assert f"the file is larger than {MAX_DOCUMENT_BYTES // 1024} KB" in page
     assert not ImportPreview.objects.exists()
     assert snapshot() == before
@@ -300,7 +313,7 @@ def test_a_file_over_the_loaders_limit_is_refused_at_upload(first):
 
 
 def test_second_of_two_leads_saving_one_indicator_is_refused_naming_the_first(first, second):
-    indicator = Indicator.objects.filter(domain__authority__slug="hull").first()
+    indicator = Indicator.objects.filter(domain__authority__slug="northshire").first()
     page_of_first = open_change_form(first, indicator)
     page_of_second = open_change_form(second, indicator)
     change = url(Indicator, "change", indicator.pk)
@@ -313,7 +326,7 @@ def test_second_of_two_leads_saving_one_indicator_is_refused_naming_the_first(fi
     page = refusal(response)
     changed = indicator.history.latest("history_id").history_date
     when = timezone.localtime(changed).strftime("%-d %b %Y at %H:%M")
-    assert f"This indicator was changed by lead@hull.example on {when}" in page
+    assert f"This indicator was changed by lead@northshire.example on {when}" in page
     assert "The second lead's words" in page  # their input is kept to merge
     assert Indicator.objects.get(pk=indicator.pk).text == "The first lead's words"
 
@@ -321,11 +334,14 @@ def test_second_of_two_leads_saving_one_indicator_is_refused_naming_the_first(fi
     assert refusal(second.post(change, page_form(response, "indicator_form"))) is None
     assert Indicator.objects.get(pk=indicator.pk).text == "The second lead's words"
     users = [r.history_user.username for r in indicator.history.order_by("-history_id")[:2]]
-    assert users == ["second@hull.example", "lead@hull.example"]  # history stays complete
+    assert users == [
+        "second@northshire.example",
+        "lead@northshire.example",
+    ]  # history stays complete
 
 
 def test_a_stale_inline_indicator_on_the_domain_page_is_refused(first, second):
-    domain = Domain.objects.filter(authority__slug="hull", indicators__isnull=False).first()
+    domain = northshire_domain("Health")
     indicator = domain.indicators.order_by("level__number", "order").first()
     page_of_first = open_change_form(first, domain)
     page_of_second = open_change_form(second, domain)
@@ -338,7 +354,7 @@ def test_a_stale_inline_indicator_on_the_domain_page_is_refused(first, second):
     page_of_second["name"] = ["Renamed by the second lead"]
     before = snapshot()
     response = second.post(change, page_of_second)
-    assert "This indicator was changed by lead@hull.example" in refusal(response)
+    assert "This indicator was changed by lead@northshire.example" in refusal(response)
     assert "Edited by the second lead" in text_of(response)
     assert snapshot() == before  # neither the domain nor the indicator
 
@@ -349,7 +365,7 @@ def test_a_stale_inline_indicator_on_the_domain_page_is_refused(first, second):
 
 def test_an_untouched_inline_row_changed_elsewhere_is_not_overwritten(first, second):
     # The second lead edits only the domain, but their page still carries the old indicator text.
-    domain = Domain.objects.filter(authority__slug="hull", indicators__isnull=False).first()
+    domain = northshire_domain("Health")
     indicator = domain.indicators.order_by("level__number", "order").first()
     page_of_second = open_change_form(second, domain)
     data = open_change_form(first, indicator)
@@ -361,7 +377,7 @@ def test_an_untouched_inline_row_changed_elsewhere_is_not_overwritten(first, sec
 
 
 def test_a_stale_inline_next_step_on_the_level_page_is_refused(first, second):
-    level = Level.objects.get(authority__slug="hull", number=3)
+    level = Level.objects.get(authority__slug="northshire", number=3)
     step = level.next_steps.order_by("order", "id").first()
     page_of_first = open_change_form(first, level)
     page_of_second = open_change_form(second, level)
@@ -373,15 +389,15 @@ def test_a_stale_inline_next_step_on_the_level_page_is_refused(first, second):
     page_of_second[f"{row}-text"] = ["Call the second lead's team"]
     before = snapshot()
     response = second.post(change, page_of_second)
-    assert "This next step was changed by lead@hull.example" in refusal(response)
+    assert "This next step was changed by lead@northshire.example" in refusal(response)
     assert "Call the second lead's team" in text_of(response)
     assert snapshot() == before
 
 
 def test_a_change_by_load_thresholds_is_named(first, tmp_path):
-    indicator = Indicator.objects.filter(domain__authority__slug="hull").first()
+    indicator = Indicator.objects.filter(domain__authority__slug="northshire").first()
     data = open_change_form(first, indicator)
-    edited = tmp_path / "hull.yaml"
+    edited = tmp_path / "northshire.yaml"
     edited.write_text(
         export_authority(indicator.domain.authority).replace(indicator.text, "Reloaded", 1)
     )
@@ -393,13 +409,17 @@ def test_a_change_by_load_thresholds_is_named(first, tmp_path):
 
 
 ONE_ROW = {
-    Authority: lambda: Authority.objects.get(slug="hull"),  # with its levels inline
-    Level: lambda: Level.objects.get(authority__slug="hull", number=2),  # with next steps inline
-    NextStep: lambda: NextStep.objects.filter(level__authority__slug="hull").first(),
-    Domain: lambda: Domain.objects.filter(authority__slug="hull").first(),  # with indicators
-    Indicator: lambda: Indicator.objects.filter(domain__authority__slug="hull").first(),
-    Contact: lambda: Contact.objects.filter(authority__slug="hull", levels__isnull=False).first(),
-    GuidanceSection: lambda: GuidanceSection.objects.filter(authority__slug="hull").first(),
+    Authority: lambda: Authority.objects.get(slug="northshire"),  # with its levels inline
+    Level: lambda: Level.objects.get(
+        authority__slug="northshire", number=2
+    ),  # with next steps inline
+    NextStep: lambda: NextStep.objects.filter(level__authority__slug="northshire").first(),
+    Domain: lambda: Domain.objects.get(authority__slug="northshire", name="Health"),  # indicators
+    Indicator: lambda: Indicator.objects.filter(domain__authority__slug="northshire").first(),
+    Contact: lambda: Contact.objects.filter(
+        authority__slug="northshire", levels__isnull=False
+    ).first(),
+    GuidanceSection: lambda: GuidanceSection.objects.filter(authority__slug="northshire").first(),
 }
 
 
@@ -429,8 +449,8 @@ def test_every_change_form_refuses_a_save_from_a_stale_page(first, model):
 def test_the_add_form_is_unaffected(first):
     response = first.get(url(Indicator, "add"))
     assert 'name="seen_version"' not in response.content.decode()
-    domain = Domain.objects.filter(authority__slug="hull").first()
-    level = Level.objects.get(authority__slug="hull", number=1)
+    domain = Domain.objects.filter(authority__slug="northshire").first()
+    level = Level.objects.get(authority__slug="northshire", number=1)
     response = first.post(
         url(Indicator, "add"),
         {"domain": domain.pk, "level": level.pk, "text": "A new indicator", "order": 0},
@@ -440,7 +460,7 @@ def test_the_add_form_is_unaffected(first):
 
 
 def test_reverting_to_an_earlier_version_works_and_is_checked_like_a_save(first, second):
-    indicator = Indicator.objects.filter(domain__authority__slug="hull").first()
+    indicator = Indicator.objects.filter(domain__authority__slug="northshire").first()
     original = indicator.text
     data = open_change_form(first, indicator)
     data["text"] = ["Edited"]
@@ -456,7 +476,7 @@ def test_reverting_to_an_earlier_version_works_and_is_checked_like_a_save(first,
     data["text"] = ["Edited again"]
     second.post(url(Indicator, "change", indicator.pk), data)
     response = first.post(revert, revert_page)
-    assert "changed by second@hull.example" in refusal(response)
+    assert "changed by second@northshire.example" in refusal(response)
     assert Indicator.objects.get(pk=indicator.pk).text == "Edited again"
     assert refusal(first.post(revert, page_form(response, "historicalindicator_form"))) is None
     assert Indicator.objects.get(pk=indicator.pk).text == original
@@ -470,7 +490,7 @@ def test_reverting_to_an_earlier_version_works_and_is_checked_like_a_save(first,
 
 
 def test_a_bad_version_address_is_not_found(first):
-    indicator = Indicator.objects.filter(domain__authority__slug="hull").first()
+    indicator = Indicator.objects.filter(domain__authority__slug="northshire").first()
     assert first.get(f"/admin/guidance/indicator/{indicator.pk}/history/x/").status_code == 404
     assert first.get("/admin/guidance/indicator/x/history/1/").status_code == 404
 
@@ -494,11 +514,11 @@ def actions(client, model):
 @pytest.mark.parametrize("who", ["lead", "superuser"])
 def test_nobody_adds_or_deletes_a_level(first, admin_client_, who):
     client = first if who == "lead" else admin_client_
-    level = Level.objects.get(authority__slug="hull", number=4)
+    level = Level.objects.get(authority__slug="northshire", number=4)
     before = snapshot()
     assert client.get(url(Level, "add")).status_code == 403
-    hull = Authority.objects.get(slug="hull")
-    added = {"authority": hull.pk, "number": 4, "name": "Fifth", "summary": "x"}
+    northshire = Authority.objects.get(slug="northshire")
+    added = {"authority": northshire.pk, "number": 4, "name": "Fifth", "summary": "x"}
     assert client.post(url(Level, "add"), added).status_code == 403
     assert client.get(url(Level, "delete", level.pk)).status_code == 403
     assert client.post(url(Level, "delete", level.pk), {"post": "yes"}).status_code == 403
@@ -513,26 +533,26 @@ def test_nobody_adds_or_deletes_a_level(first, admin_client_, who):
 
 
 def test_a_crafted_extra_level_on_the_authority_page_is_ignored(admin_client_):
-    hull = Authority.objects.get(slug="hull")
-    data = open_change_form(admin_client_, hull)
+    northshire = Authority.objects.get(slug="northshire")
+    data = open_change_form(admin_client_, northshire)
     prefix = next(k for k in data if k.endswith("-TOTAL_FORMS"))[: -len("-TOTAL_FORMS")]
     data[f"{prefix}-TOTAL_FORMS"] = ["5"]
     data[f"{prefix}-4-name"] = ["A fifth level"]
     data[f"{prefix}-4-summary"] = ["Planted"]
-    data[f"{prefix}-4-authority"] = [str(hull.pk)]
-    admin_client_.post(url(Authority, "change", hull.pk), data)
-    assert sorted(hull.levels.values_list("number", flat=True)) == [1, 2, 3, 4]
+    data[f"{prefix}-4-authority"] = [str(northshire.pk)]
+    admin_client_.post(url(Authority, "change", northshire.pk), data)
+    assert sorted(northshire.levels.values_list("number", flat=True)) == [1, 2, 3, 4]
     assert not Level.objects.filter(name="A fifth level").exists()
 
 
 def test_leads_cannot_add_or_delete_authorities_even_in_bulk(first):
-    hull = Authority.objects.get(slug="hull")
+    northshire = Authority.objects.get(slug="northshire")
     before = snapshot()
     assert first.get(url(Authority, "add")).status_code == 403
     assert first.post(url(Authority, "add"), {"name": "New", "slug": "new"}).status_code == 403
-    assert first.post(url(Authority, "delete", hull.pk), {"post": "yes"}).status_code == 403
+    assert first.post(url(Authority, "delete", northshire.pk), {"post": "yes"}).status_code == 403
     assert "delete_selected" not in actions(first, Authority)
-    bulk_delete(first, Authority, [hull.pk])
+    bulk_delete(first, Authority, [northshire.pk])
     assert snapshot() == before
 
 
@@ -547,13 +567,14 @@ def test_superusers_add_authorities_from_files_and_may_delete_one(admin_client_)
     # Restoring a deleted authority would be adding one without its levels.
     assert admin_client_.get(url(Authority, "deleted")).status_code == 403
 
-    dudley = Authority.objects.get(slug="dudley")
+    southvale = Authority.objects.get(slug="southvale")
     assert (
-        admin_client_.post(url(Authority, "delete", dudley.pk), {"post": "yes"}).status_code == 302
+        admin_client_.post(url(Authority, "delete", southvale.pk), {"post": "yes"}).status_code
+        == 302
     )
-    assert not Authority.objects.filter(slug="dudley").exists()
-    assert not Level.objects.filter(authority_id=dudley.pk).exists()
-    level = Level.history.filter(authority_id=dudley.pk, history_type="-").first()
+    assert not Authority.objects.filter(slug="southvale").exists()
+    assert not Level.objects.filter(authority_id=southvale.pk).exists()
+    level = Level.history.filter(authority_id=southvale.pk, history_type="-").first()
     restore = url(Level, "simple_history", level.id, level.history_id)
     assert admin_client_.get(restore).status_code == 403  # nor its levels, one by one
 
@@ -561,28 +582,30 @@ def test_superusers_add_authorities_from_files_and_may_delete_one(admin_client_)
 # --- 4. No allowed edit breaks a public page -----------------------------------------------------
 
 
-def public_pages_of_hull(client):
+def public_pages_of_northshire(client):
     pages = [
         "/",
-        "/hull/",
-        *(f"/hull/level/{n}/" for n in (1, 2, 3, 4)),
-        "/hull/indicators/",
-        "/hull/indicators/?level=1",
-        "/hull/table/",
-        "/hull/present/",
-        "/compare/?authority=hull&authority=dudley",
-        "/compare/next-steps/?authority=hull&authority=dudley&level=4",
-        "/api/v1/authorities/hull",
-        "/api/v1/indicators?authority=hull",
+        "/northshire/",
+        *(f"/northshire/level/{n}/" for n in (1, 2, 3, 4)),
+        "/northshire/indicators/",
+        "/northshire/indicators/?level=1",
+        "/northshire/table/",
+        "/northshire/present/",
+        "/compare/?authority=northshire&authority=southvale",
+        "/compare/next-steps/?authority=northshire&authority=southvale&level=4",
+        "/api/v1/authorities/northshire",
+        "/api/v1/indicators?authority=northshire",
     ]
-    deck = client.get("/hull/present/")
-    pages += [f"/hull/present/{n}/" for n in range(1, (deck.context or {}).get("count", 1) + 1)]
+    deck = client.get("/northshire/present/")
+    assert deck.status_code == 200
+    pages += [f"/northshire/present/{n}/" for n in range(1, deck.context["count"] + 1)]
     pages += [
-        f"/hull/guidance/{s.slug}/" for s in GuidanceSection.objects.filter(authority__slug="hull")
+        f"/northshire/guidance/{s.slug}/"
+        for s in GuidanceSection.objects.filter(authority__slug="northshire")
     ]
     pages += [
-        f"/hull/indicators/{pk}/"
-        for pk in Indicator.objects.filter(domain__authority__slug="hull").values_list(
+        f"/northshire/indicators/{pk}/"
+        for pk in Indicator.objects.filter(domain__authority__slug="northshire").values_list(
             "pk", flat=True
         )[:5]
     ]
@@ -590,19 +613,22 @@ def public_pages_of_hull(client):
 
 
 def assert_no_page_fails(client):
-    # Every page of Hull is still there; an error (500) would be raised here by the test client.
-    statuses = {page: client.get(page).status_code for page in public_pages_of_hull(client)}
+    # Every page of Northshire is still there; the test client would raise an error (500) here.
+    statuses = {page: client.get(page).status_code for page in public_pages_of_northshire(client)}
     assert {page: s for page, s in statuses.items() if s != 200} == {}
 
 
 def delete_all_through_admin(client, model):
-    pks = list(model.objects.values_list("pk", flat=True))  # the lead sees only Hull's
-    response = bulk_delete(client, model, pks)
-    assert response.status_code == 302
-    hull_rows = {Indicator: "domain__authority", NextStep: "level__authority"}.get(
-        model, "authority"
+    northshire = Authority.objects.filter(slug="northshire")
+    others = sorted(
+        model.objects.exclude(pk__in=model.objects.for_authorities(northshire)).values_list()
     )
-    assert not model.objects.filter(**{f"{hull_rows}__slug": "hull"}).exists()
+    assert others and model.objects.for_authorities(northshire).exists()
+    pks = list(model.objects.values_list("pk", flat=True))  # every authority's: the lead may
+    response = bulk_delete(client, model, pks)  # delete only Northshire's
+    assert response.status_code == 302
+    assert not model.objects.for_authorities(northshire).exists()
+    assert sorted(model.objects.values_list()) == others
 
 
 def edit_through_admin(client, obj, **changes):
@@ -612,33 +638,40 @@ def edit_through_admin(client, obj, **changes):
     assert response.status_code == 302, response.context["adminform"].form.errors
 
 
-def hull_domains():
-    return list(Domain.objects.filter(authority__slug="hull").order_by("order", "id"))
+def northshire_domains():
+    return list(Domain.objects.filter(authority__slug="northshire").order_by("order", "id"))
 
 
 def no_theme(client):
-    edit_through_admin(client, hull_domains()[0], theme="")
+    edit_through_admin(client, northshire_domain("Health"), theme="")
 
 
 def nested(client):
-    first_domain, second_domain, *_ = hull_domains()
-    edit_through_admin(client, second_domain, parent=first_domain.pk)
+    # A domain with indicators of its own comes to group another.
+    parent, child = (
+        northshire_domain("Parenting Capacity"),
+        northshire_domain("Family and Environment"),
+    )
+    assert parent.indicators.exists() and child.parent is None
+    edit_through_admin(client, child, parent=parent.pk)
 
 
 def moved(client):
-    first_domain, second_domain, *_ = hull_domains()
-    for indicator in Indicator.objects.filter(domain=first_domain)[:3]:
-        edit_through_admin(client, indicator, domain=second_domain.pk)
+    # From a grouped domain to a top-level one.
+    source, target = northshire_domain("Health"), northshire_domain("Risks Outside the Home")
+    for indicator in Indicator.objects.filter(domain=source)[:3]:
+        edit_through_admin(client, indicator, domain=target.pk)
+    assert Indicator.objects.filter(domain=target).count() == 6
 
 
 def theme_of_another_kind_everywhere(client):
-    for domain in hull_domains():
+    for domain in northshire_domains():
         edit_through_admin(client, domain, theme="outside-home")
 
 
 def bare_contacts(client):
     # Only a name: no numbers, addresses or levels; one of them marked as the emergency route.
-    for contact in Contact.objects.filter(authority__slug="hull"):
+    for contact in Contact.objects.filter(authority__slug="northshire"):
         data = open_change_form(client, contact)
         for field in ("phones", "emails", "url", "hours", "covers", "notes"):
             data[field] = [""]
@@ -670,18 +703,19 @@ def test_no_public_page_fails_after_what_a_lead_may_do(first, scenario):
 
 def test_domains_group_one_deep_only(first):
     # Pages, filters and the YAML format know one level of grouping; deeper is refused.
-    first_domain, second_domain, third_domain = hull_domains()[:3]
-    edit_through_admin(first, second_domain, parent=first_domain.pk)
+    group, member = northshire_domain("Child's Development"), northshire_domain("Health")
+    top = northshire_domain("Parenting Capacity")
+    assert member.parent == group and group.parent is None and top.parent is None
     before = snapshot()
-    for domain, parent, message in (
-        (third_domain, second_domain, "is itself in a group"),
-        (first_domain, second_domain, "is itself in a group"),  # a circle
-        (first_domain, third_domain, "groups other domains, so it cannot go in a group itself"),
-        (first_domain, first_domain, "A domain cannot be its own parent"),
+    for child, parent, message in (
+        (top, member, "is itself in a group"),
+        (group, member, "is itself in a group"),  # a circle
+        (group, top, "groups other domains, so it cannot go in a group itself"),
+        (group, group, "A domain cannot be its own parent"),
     ):
-        data = open_change_form(first, domain)
+        data = open_change_form(first, child)
         data["parent"] = [str(parent.pk)]
-        response = first.post(url(Domain, "change", domain.pk), data)
+        response = first.post(url(Domain, "change", child.pk), data)
         assert response.status_code == 200
         assert message in text_of(response)
     assert snapshot() == before
@@ -691,13 +725,13 @@ def test_domains_group_one_deep_only(first):
 def test_no_public_page_fails_with_everything_deleted(first):
     for model in (Indicator, Domain, Contact, GuidanceSection, NextStep):
         delete_all_through_admin(first, model)
-    assert not Indicator.objects.filter(domain__authority__slug="hull").exists()
+    assert not Indicator.objects.filter(domain__authority__slug="northshire").exists()
     assert_no_page_fails(Client())
 
 
 def test_the_domain_page_reads_history_once_however_many_indicators(first):
-    domain = Domain.objects.filter(authority__slug="hull", indicators__isnull=False).first()
-    level = Level.objects.get(authority__slug="hull", number=1)
+    domain = northshire_domain("Health")
+    level = Level.objects.get(authority__slug="northshire", number=1)
 
     def history_queries():
         with CaptureQueriesContext(connection) as queries:
@@ -714,7 +748,7 @@ def test_a_save_locks_the_rows_it_checks_until_it_commits(first):
     # Two saves at the same moment: the second waits, then sees the first's change and is refused.
     if not connection.features.has_select_for_update:
         pytest.skip("SQLite has no row locks (production runs PostgreSQL)")
-    level = Level.objects.get(authority__slug="hull", number=3)
+    level = Level.objects.get(authority__slug="northshire", number=3)
     data = open_change_form(first, level)
     with CaptureQueriesContext(connection) as queries:
         assert first.post(url(Level, "change", level.pk), data).status_code == 302

@@ -26,13 +26,13 @@ import make_favicon  # noqa: E402
 PAGES = [
     "/",
     "/search/?q=school",
-    "/compare/?authority=dudley&authority=hull",
-    "/hull/",
-    "/dudley/level/4/",
-    "/dudley/indicators/?level=3",
-    "/dudley/table/",
-    "/hull/present/2/",
-    "/hull/guidance/significant-harm/",
+    "/compare/?authority=southvale&authority=northshire",
+    "/northshire/",
+    "/southvale/level/4/",
+    "/northshire/indicators/?level=3",
+    "/northshire/table/",
+    "/northshire/present/2/",
+    "/northshire/guidance/significant-harm/",
     "/no/such/page/",
     "/admin/login/",
     "/api/v1/docs",
@@ -166,6 +166,16 @@ def test_https_and_hsts_are_switchable_by_environment():
     }
 
 
+def test_production_cookies_are_secure_and_switchable():
+    names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY"]
+    assert settings_under(names) == dict.fromkeys(names, True)
+    assert settings_under(names, SECURE_COOKIES="false") == {
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+    }
+
+
 def test_local_development_neither_redirects_nor_sends_hsts():
     names = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"]
     assert settings_under(names, DEBUG="true") == {
@@ -176,7 +186,7 @@ def test_local_development_neither_redirects_nor_sends_hsts():
 
 @pytest.mark.django_db
 def test_a_page_over_https_carries_hsts_and_the_content_security_policy(client):
-    response = client.get("/hull/", secure=True)
+    response = client.get("/northshire/", secure=True)
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
@@ -259,6 +269,14 @@ def test_an_admin_session_lasts_a_working_day(client, lead):
     response = sign_in(client, PASSWORD)
     assert response.status_code == 302
     assert response.cookies["sessionid"]["max-age"] == 8 * 60 * 60
+
+
+def test_the_fifth_failed_sign_in_locks_the_account_even_to_the_right_password(client, lead):
+    statuses = [sign_in(client, "wrong").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+    response = sign_in(client, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.content.decode()
 
 
 def test_a_client_cannot_dodge_the_lockout_by_sending_x_forwarded_for(client, lead):

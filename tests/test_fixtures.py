@@ -5,12 +5,19 @@ cells of Stoke-on-Trent, the bullets of Newcastle, Dudley and Hull); see fixture
 how extraction damage was repaired. The exact texts pin the document's own words.
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 
+from guidance.loader import MAX_DOCUMENT_BYTES
 from guidance.models import Authority, Contact, Indicator
 
-pytestmark = pytest.mark.django_db
+from .helpers import real_document_paths
+
+# The test database holds the purpose-made documents; this module loads the real ones on top.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_documents")]
 
 LEVEL_NAMES = {
     "stoke-on-trent": ["Universal Services", "Initial Early Help", "Early Help", "Safeguarding"],
@@ -828,5 +835,22 @@ def test_every_authority_has_an_emergency_route(slug):
     assert Contact.objects.filter(authority__slug=slug, emergency=True).exists()
 
 
-def test_every_domain_with_indicators_has_a_theme():
-    assert not Indicator.objects.filter(domain__theme="").exists()
+def test_every_domain_with_indicators_has_a_theme(real_documents):
+    indicators = Indicator.objects.filter(domain__authority__slug__in=real_documents)
+    assert indicators.count() == sum(sum(totals) for totals in TOTALS.values())
+    assert not indicators.filter(domain__theme="").exists()
+
+
+def test_these_are_the_five_real_documents(real_documents):
+    assert sorted(real_documents) == sorted(LEVEL_NAMES)
+
+
+def test_the_real_documents_pass_check():
+    out = StringIO()
+    call_command("load_thresholds", "--check", stdout=out)
+    assert out.getvalue().count(": valid (") == len(LEVEL_NAMES)
+
+
+def test_the_real_documents_are_far_below_the_size_limit():
+    largest = max(path.stat().st_size for path in real_document_paths())
+    assert largest * 10 < MAX_DOCUMENT_BYTES

@@ -7,7 +7,6 @@ through the command and --check here; the admin import is tried for the link att
 import html
 import time
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,11 +17,11 @@ from django.urls import reverse
 from guidance.loader import MAX_DOCUMENT_BYTES
 from guidance.models import Authority, Contact
 
-from .conftest import FIXTURES, snapshot
+from .helpers import SITE_DOCUMENTS, snapshot
 
 pytestmark = pytest.mark.django_db
 
-HULL = (FIXTURES / "hull.yaml").read_text()
+NORTHSHIRE = (SITE_DOCUMENTS / "northshire.yaml").read_text()
 
 
 def refusal(path, *options):
@@ -62,19 +61,20 @@ def test_nested_aliases_used_as_a_key_are_refused_at_once(write_fixture):
 
 def test_aliases_that_fit_the_schema_are_refused(write_fixture):
     # Each alias would repeat 2,001 phone numbers for 2,001 contacts.
-    text = HULL.replace(
+    text = NORTHSHIRE.replace(
         "contacts:\n", "contacts:\n- &many\n  name: Team\n  phones: []\n- *many\n", 1
     )
-    path = write_fixture(text, "hull.yaml")
+    path = write_fixture(text, "northshire.yaml")
     messages = assert_refused_everywhere(path, "anchors and aliases (& and *) are not allowed")
-    assert "contacts" not in messages[0] or "line" in messages[0]
+    anchor_line = text[: text.index("- &many")].count("\n") + 1
+    assert f"northshire.yaml, line {anchor_line}: YAML anchors" in messages[0]
 
 
 def test_merge_keys_are_refused(write_fixture):
-    text = HULL.replace(
+    text = NORTHSHIRE.replace(
         "contacts:\n", "contacts:\n- &base\n  name: Team\n- <<: *base\n  hours: Always\n", 1
     )
-    assert_refused_everywhere(write_fixture(text, "hull.yaml"), "anchors and aliases")
+    assert_refused_everywhere(write_fixture(text, "northshire.yaml"), "anchors and aliases")
 
 
 def test_deep_nesting_is_refused_without_a_traceback(write_fixture):
@@ -85,15 +85,15 @@ def test_deep_nesting_is_refused_without_a_traceback(write_fixture):
 
 def test_a_file_over_the_size_limit_is_refused_before_parsing(write_fixture):
     filler = "# " + "x" * 1000 + "\n"
-    text = HULL + filler * (MAX_DOCUMENT_BYTES // len(filler) + 1)
-    path = write_fixture(text, "hull.yaml")
+    text = NORTHSHIRE + filler * (MAX_DOCUMENT_BYTES // len(filler) + 1)
+    path = write_fixture(text, "northshire.yaml")
     assert_refused_everywhere(path, "larger than 1024 KB")
 
 
 def test_too_many_phone_numbers_are_refused(write_fixture):
-    phones = "".join(f"  - 01482 {n:06d}\n" for n in range(11))
-    text = HULL.replace("contacts:\n", f"contacts:\n- name: Team\n  phones:\n{phones}", 1)
-    assert_refused_everywhere(write_fixture(text, "hull.yaml"), "11 phones; at most 10")
+    phones = "".join(f"  - 01234 {n:06d}\n" for n in range(11))
+    text = NORTHSHIRE.replace("contacts:\n", f"contacts:\n- name: Team\n  phones:\n{phones}", 1)
+    assert_refused_everywhere(write_fixture(text, "northshire.yaml"), "11 phones; at most 10")
 
 
 @pytest.mark.parametrize(
@@ -106,16 +106,22 @@ def test_too_many_phone_numbers_are_refused(write_fixture):
     ],
 )
 def test_an_authority_web_address_must_be_http_or_https(write_fixture, field, value):
-    text = HULL.replace("  name: Hull\n", f'  name: Hull\n  {field}: "{value}"\n', 1)
+    printed = "  website: https://northshire.example\n"
+    assert printed in NORTHSHIRE
+    text = NORTHSHIRE.replace(printed, f'  {field}: "{value}"\n', 1)
     messages = assert_refused_everywhere(
-        write_fixture(text, "hull.yaml"), "is not a web address (http:// or https://)"
+        write_fixture(text, "northshire.yaml"), "is not a web address (http:// or https://)"
     )
     assert "authority.website" in messages[0]
 
 
 def test_a_contact_web_address_must_be_http_or_https(write_fixture):
-    text = HULL.replace("contacts:\n", "contacts:\n- name: Team\n  url: javascript:alert(1)\n", 1)
-    messages = assert_refused_everywhere(write_fixture(text, "hull.yaml"), "is not a web address")
+    text = NORTHSHIRE.replace(
+        "contacts:\n", "contacts:\n- name: Team\n  url: javascript:alert(1)\n", 1
+    )
+    messages = assert_refused_everywhere(
+        write_fixture(text, "northshire.yaml"), "is not a web address"
+    )
     assert "contacts[0] 'Team'.url" in messages[0]
 
 
@@ -127,44 +133,48 @@ def test_a_contact_web_address_must_be_http_or_https(write_fixture):
     ],
 )
 def test_emails_and_phone_numbers_must_look_like_them(write_fixture, key, value, expected):
-    text = HULL.replace("contacts:\n", f"contacts:\n- name: Team\n  {key}:\n  - {value}\n", 1)
-    messages = assert_refused_everywhere(write_fixture(text, "hull.yaml"), expected)
+    text = NORTHSHIRE.replace("contacts:\n", f"contacts:\n- name: Team\n  {key}:\n  - {value}\n", 1)
+    messages = assert_refused_everywhere(write_fixture(text, "northshire.yaml"), expected)
     assert f"contacts[0] 'Team'.{key}[0]" in messages[0]
 
 
 def test_control_characters_in_text_are_refused(write_fixture):
-    text = HULL.replace("  name: Hull\n", '  name: "Hull\\0"\n', 1)
-    messages = assert_refused_everywhere(write_fixture(text, "hull.yaml"), "control characters")
+    text = NORTHSHIRE.replace("  name: Northshire\n", '  name: "Northshire\\0"\n', 1)
+    messages = assert_refused_everywhere(
+        write_fixture(text, "northshire.yaml"), "control characters"
+    )
     assert "authority.name" in messages[0]
 
 
 def test_a_huge_unknown_key_is_quoted_briefly(write_fixture):
     # An explicit key ("? ") may be longer than YAML's 1,024-character limit for plain keys.
-    text = HULL.replace("authority:\n", f"authority:\n  ? {'k' * 100_000}\n  : x\n", 1)
-    assert_refused_everywhere(write_fixture(text, "hull.yaml"), "unknown key 'kkk")
+    text = NORTHSHIRE.replace("authority:\n", f"authority:\n  ? {'k' * 100_000}\n  : x\n", 1)
+    assert_refused_everywhere(write_fixture(text, "northshire.yaml"), "unknown key 'kkk")
 
 
 def test_a_mapping_used_as_a_key_is_named_briefly(write_fixture):
-    text = HULL.replace("authority:\n", "authority:\n  ? {a: [1, 2, 3]}\n  : x\n", 1)
-    assert_refused_everywhere(write_fixture(text, "hull.yaml"), "a key must be text")
+    text = NORTHSHIRE.replace("authority:\n", "authority:\n  ? {a: [1, 2, 3]}\n  : x\n", 1)
+    assert_refused_everywhere(write_fixture(text, "northshire.yaml"), "a key must be text")
 
 
 def test_a_number_in_another_notation_is_refused_plainly(write_fixture):
-    text = HULL.replace("- number: 1\n", "- number: 0x1\n", 1)
-    assert_refused_everywhere(write_fixture(text, "hull.yaml"), "plain digits")
+    text = NORTHSHIRE.replace("- number: 1\n", "- number: 0x1\n", 1)
+    assert_refused_everywhere(write_fixture(text, "northshire.yaml"), "plain digits")
 
 
 def test_a_file_taking_another_authoritys_name_is_a_clear_error(write_fixture):
-    text = HULL.replace("  name: Hull\n", "  name: Stoke-on-Trent\n", 1)
+    text = NORTHSHIRE.replace("  name: Northshire\n", "  name: Southvale\n", 1)
     messages = assert_refused_everywhere(
-        write_fixture(text, "hull.yaml"),
-        "authority.name: 'Stoke-on-Trent' is the name of another authority (stoke-on-trent)",
+        write_fixture(text, "northshire.yaml"),
+        "authority.name: 'Southvale' is the name of another authority (southvale)",
     )
     assert len(messages) == 1
 
 
 def test_two_new_files_with_one_name_are_a_clear_error(write_fixture):
-    first = HULL.replace("slug: hull", "slug: new-one").replace("  name: Hull\n", "  name: New\n")
+    first = NORTHSHIRE.replace("slug: northshire", "slug: new-one").replace(
+        "  name: Northshire\n", "  name: New\n"
+    )
     second = first.replace("slug: new-one", "slug: new-two")
     paths = [write_fixture(first, "one.yaml"), write_fixture(second, "two.yaml")]
     before = snapshot()
@@ -175,21 +185,19 @@ def test_two_new_files_with_one_name_are_a_clear_error(write_fixture):
     assert snapshot() == before
 
 
-def test_the_real_fixtures_still_pass_check():
-    out = StringIO()
-    call_command("load_thresholds", "--check", stdout=out)
-    assert out.getvalue().count(": valid (") == 5
-
-
 def test_admin_import_refuses_a_script_link_and_changes_nothing(client):
-    call_command("create_lead", "lead@hull.example", "--authority", "hull", stdout=StringIO())
-    client.force_login(User.objects.get(username="lead@hull.example"))
-    hull = Authority.objects.get(slug="hull")
-    text = HULL.replace("contacts:\n", "contacts:\n- name: Team\n  url: javascript:alert(1)\n", 1)
+    call_command(
+        "create_lead", "lead@northshire.example", "--authority", "northshire", stdout=StringIO()
+    )
+    client.force_login(User.objects.get(username="lead@northshire.example"))
+    northshire = Authority.objects.get(slug="northshire")
+    text = NORTHSHIRE.replace(
+        "contacts:\n", "contacts:\n- name: Team\n  url: javascript:alert(1)\n", 1
+    )
     before = snapshot()
     response = client.post(
-        reverse("admin:guidance_authority_import", args=[hull.pk]),
-        {"file": SimpleUploadedFile("hull.yaml", text.encode())},
+        reverse("admin:guidance_authority_import", args=[northshire.pk]),
+        {"file": SimpleUploadedFile("northshire.yaml", text.encode())},
     )
     assert response.status_code == 200
     assert "is not a web address" in response.content.decode()
@@ -202,13 +210,13 @@ def test_admin_import_refuses_a_script_link_and_changes_nothing(client):
 )
 def test_pages_never_link_a_stored_address_that_is_not_http(client, stored):
     # Rows written past the loader (a raw SQL fix, an old backup) are still not linked.
-    hull = Authority.objects.get(slug="hull")
-    Authority.objects.filter(pk=hull.pk).update(website=stored)
-    contact = Contact.objects.filter(authority=hull, levels__number=4).first()
+    northshire = Authority.objects.get(slug="northshire")
+    Authority.objects.filter(pk=northshire.pk).update(website=stored)
+    contact = Contact.objects.filter(authority=northshire, levels__number=4).first()
     Contact.objects.filter(pk=contact.pk).update(url=stored)
     shown = html.escape(stored)
-    authority_page = client.get("/hull/").content.decode()
-    level_page = client.get("/hull/level/4/").content.decode()
+    authority_page = client.get("/northshire/").content.decode()
+    level_page = client.get("/northshire/level/4/").content.decode()
     assert shown in level_page  # the contact's address is shown as text, just not linked
     for page in (authority_page, level_page):
         assert f'href="{shown}"' not in page
@@ -216,19 +224,15 @@ def test_pages_never_link_a_stored_address_that_is_not_http(client, stored):
 
 
 def test_printed_addresses_without_a_scheme_are_linked_over_https(client):
-    page = client.get("/gloucestershire/").content.decode()
-    page += "".join(client.get(f"/gloucestershire/level/{n}/").content.decode() for n in (1, 2))
-    assert 'href="https://www.sendiassglos.org.uk"' in page
-    assert ">www.sendiassglos.org.uk</a>" in page
-
-
-def test_fixture_files_are_far_below_the_limit():
-    largest = max(path.stat().st_size for path in Path(FIXTURES).glob("*.yaml"))
-    assert largest * 10 < MAX_DOCUMENT_BYTES
+    # Northshire's Early Help Hub (level 2) prints www.northshire-earlyhelp.example.
+    page = client.get("/northshire/").content.decode()
+    page += client.get("/northshire/level/2/").content.decode()
+    assert 'href="https://www.northshire-earlyhelp.example"' in page
+    assert ">www.northshire-earlyhelp.example</a>" in page
 
 
 def test_domains_group_one_deep_only(write_fixture):
-    text = HULL.replace(
+    text = NORTHSHIRE.replace(
         "domains:\n", "domains:\n- name: Group\n- name: Inner\n  parent: Group\n", 1
     )
     deeper = text.replace(
@@ -237,26 +241,29 @@ def test_domains_group_one_deep_only(write_fixture):
         1,
     )
     messages = assert_refused_everywhere(
-        write_fixture(deeper, "hull.yaml"), "domains group one deep; 'Inner' is itself in a group"
+        write_fixture(deeper, "northshire.yaml"),
+        "domains group one deep; 'Inner' is itself in a group",
     )
     assert "domains[2] 'Innermost'.parent" in messages[0]
 
 
 def test_a_domain_cannot_be_its_own_parent(write_fixture):
-    text = HULL.replace("domains:\n", "domains:\n- name: Group\n  parent: Group\n", 1)
-    assert_refused_everywhere(write_fixture(text, "hull.yaml"), "cannot be its own parent")
+    text = NORTHSHIRE.replace("domains:\n", "domains:\n- name: Group\n  parent: Group\n", 1)
+    assert_refused_everywhere(write_fixture(text, "northshire.yaml"), "cannot be its own parent")
 
 
 def test_admin_import_taking_another_authoritys_name_is_a_clear_error(client):
-    call_command("create_lead", "lead@hull.example", "--authority", "hull", stdout=StringIO())
-    client.force_login(User.objects.get(username="lead@hull.example"))
-    hull = Authority.objects.get(slug="hull")
-    text = HULL.replace("  name: Hull\n", "  name: Stoke-on-Trent\n", 1)
+    call_command(
+        "create_lead", "lead@northshire.example", "--authority", "northshire", stdout=StringIO()
+    )
+    client.force_login(User.objects.get(username="lead@northshire.example"))
+    northshire = Authority.objects.get(slug="northshire")
+    text = NORTHSHIRE.replace("  name: Northshire\n", "  name: Southvale\n", 1)
     before = snapshot()
     response = client.post(
-        reverse("admin:guidance_authority_import", args=[hull.pk]),
-        {"file": SimpleUploadedFile("hull.yaml", text.encode())},
+        reverse("admin:guidance_authority_import", args=[northshire.pk]),
+        {"file": SimpleUploadedFile("northshire.yaml", text.encode())},
     )
     assert response.status_code == 200
-    assert "is the name of another authority (stoke-on-trent)" in response.content.decode()
+    assert "is the name of another authority (southvale)" in response.content.decode()
     assert snapshot() == before

@@ -1,13 +1,21 @@
-"""Practitioners' pages, through their URLs."""
+"""Practitioners' pages, through their URLs, on the purpose-made documents (tests/data/site/):
+Northshire (rich), Southvale (small) and Westmere (no domains or indicators)."""
 
 import pytest
 from django.urls import reverse
 
-from guidance.models import Indicator
+from guidance.models import Authority, Indicator
 
-from .conftest import queries_before_and_after_more_data
+from .helpers import add_indicators, queries_before_and_after_more_data
 
 pytestmark = pytest.mark.django_db
+
+NORTHSHIRE_LEVELS = [
+    "Northshire Universal",
+    "Northshire Early Help",
+    "Northshire Targeted",
+    "Northshire Specialist",
+]
 
 
 def html(client, url, status=200):
@@ -16,64 +24,170 @@ def html(client, url, status=200):
     return response.content.decode()
 
 
+def between(page, start, end):
+    """The part of the page from the first `start` to the next `end`."""
+    first = page.index(start)
+    return page[first : page.index(end, first)]
+
+
+def northshire_indicator(text):
+    return Indicator.objects.get(domain__authority__slug="northshire", text=text)
+
+
+# --- Home and authority pages -------------------------------------------------------------------
+
+
 def test_home_lists_the_authorities_and_offers_search(client):
     page = html(client, reverse("guidance:home"))
-    for name in ("Stoke-on-Trent", "Newcastle", "Dudley", "Gloucestershire", "Hull"):
-        assert name in page
+    names = between(page, "Choose an area", "</ul>")
+    assert names.index('href="/northshire/">Northshire</a>') < names.index(
+        'href="/southvale/">Southvale</a>'
+    )
+    assert names.index('href="/southvale/">Southvale</a>') < names.index(
+        'href="/westmere/">Westmere</a>'
+    )
+    assert names.count("<li>") == 3
+    assert "Northshire Safeguarding Children Partnership: Northshire Levels of Need" in names
     assert 'action="/search/"' in page
     assert 'class="govuk-input' in page  # rendered by crispy-forms-gds
     assert "GDS Transport" not in page
 
 
 def test_authority_page_has_level_cards_document_and_caveat(client):
-    page = html(client, "/stoke-on-trent/")
-    for number, name in enumerate(
-        ["Universal Services", "Initial Early Help", "Early Help", "Safeguarding"], start=1
-    ):
-        assert f'<span class="level-tag">Level {number}</span> {name}</a>' in page
-        assert f'href="/stoke-on-trent/level/{number}/"' in page
-    assert "Guide to Levels of Need: Early Help and Safeguarding Threshold Criteria" in page
-    assert "2017, updated 16 October 2017" in page
+    page = html(client, "/northshire/")
+    for number, name in enumerate(NORTHSHIRE_LEVELS, start=1):
+        assert (
+            f'<a class="govuk-link" href="/northshire/level/{number}/">'
+            f'<span class="level-tag">Level {number}</span> {name}</a>'
+        ) in page
+        assert f"Northshire level {number} summary." in page
+    assert "From <strong>Northshire Levels of Need</strong> (Test edition, January 2026)" in page
+    assert '(<a class="govuk-link" href="https://northshire.example">' in page
     assert "for a newer version" in page
-    assert "does not replace professional judgement" in page
-    assert 'href="/stoke-on-trent/guidance/significant-harm/"' in page
+    assert "The Northshire levels of need support professional judgement" in page
+    guidance = between(page, "Guidance</h2>", "</ul>")
+    for slug, title in [
+        ("significant-harm", "Significant harm"),
+        ("consent", "Consent and information sharing"),
+        ("step-up-step-down", "Step up and step down"),
+        ("glossary", "Glossary"),
+    ]:
+        assert f'href="/northshire/guidance/{slug}/">{title}</a>' in guidance
+
+
+def test_authority_without_a_website_links_to_none(client):
+    page = html(client, "/southvale/")
+    assert "Check the partnership's website for a newer version." in page
+    assert "Southvale Specialist" in page
 
 
 def test_every_authority_page_has_the_emergency_banner(client):
-    page = html(client, "/stoke-on-trent/level/2/")
-    banner = page[page.index('class="emergency-banner"') : page.index('class="app-header"')]
-    assert 'href="tel:999"' in banner
-    assert '<a href="tel:01782235100">01782 235100</a> (Office hours)' in banner
-    assert '<a href="tel:01782234234">01782 234234</a> (Out of office hours)' in banner
-    hull = html(client, "/hull/guidance/significant-harm/")
-    assert 'href="tel:01482448879"' in hull
+    page = html(client, "/northshire/level/2/")
+    banner = between(page, 'class="emergency-banner"', 'class="app-header"')
+    assert '<a href="tel:999">999</a>' in banner
+    assert "Worried about significant harm in Northshire" in banner
+    assert '<a href="tel:01234567890">01234 567890</a> (Office hours)' in banner
+    assert '<a href="tel:01234999000">01234 999000</a> (Out of office hours)' in banner
+    # Police's 999 is said once, up front; a contact that is not an emergency route is left out.
+    assert "Police" not in banner
+    assert banner.count("tel:999") == 1
+    assert "01234 222333" not in banner
+    for url, number in [
+        ("/southvale/guidance/significant-harm/", "tel:01999100200"),
+        ("/westmere/", "tel:01888300400"),
+        ("/westmere/indicators/", "tel:01888300400"),
+        ("/southvale/table/", "tel:01999100200"),
+    ]:
+        banner = between(html(client, url), 'class="emergency-banner"', 'class="app-header"')
+        assert f'href="{number}"' in banner, url
+        assert "01234 567890" not in banner, url  # another authority's number
 
 
-def test_level_page_has_definition_next_steps_contacts_and_indicators(client):
-    page = html(client, "/dudley/level/3/")
-    assert "Intensive" in page
-    assert "What to do next" in page
-    assert "Referral route" in page
-    assert 'href="tel:03005550050"' in page
-    assert "Education</h3>" in page
-    assert "I am being encouraged to use substances" not in page  # a level 2 indicator
-    assert 'href="/dudley/level/2/" rel="prev"' in page
-    assert 'href="/dudley/level/4/" rel="next"' in page
+# --- Level pages --------------------------------------------------------------------------------
 
 
-def test_level_page_contact_cards_have_mailto_and_hours(client):
-    page = html(client, "/newcastle/level/2/")
-    assert 'href="mailto:earlyhelp@newcastle.gov.uk"' in page
-    assert 'href="tel:01912115805"' in page
+def test_level_page_has_summary_next_steps_contacts_and_indicators(client):
+    page = html(client, "/northshire/level/3/")
+    assert '<span class="level-tag">Level 3</span> Northshire Targeted</h1>' in page
+    assert "Northshire level 3 summary." in page
+    steps = between(page, "What to do next</h2>", "Contacts</h2>")
+    assert steps.index("Referral route") < steps.index("Consent")
+    assert "Northshire level 3 referral route." in steps
+    assert '<ul class="govuk-list govuk-list--bullet"><li>Talk to the family first.</li></ul>' in (
+        steps
+    )
+    contacts = between(page, "Contacts</h2>", "Indicators at this level</h2>")
+    assert "Northshire Front Door" in contacts
+    assert 'href="tel:01234567890"' in contacts
+    assert "Northshire Early Help Hub" not in contacts  # a level 2 contact
+    indicators = page[page.index("Indicators at this level</h2>") :]
+    assert "Child&#x27;s Development / Education</h3>" in indicators
+    for text in ["Northshire education indicator 3.2", "Northshire exploitation indicator 3.1"]:
+        assert text in indicators
+    assert "Northshire health indicator 2.1" not in page  # a level 2 indicator
+    assert 'href="/northshire/level/2/" rel="prev"' in page
+    assert 'href="/northshire/level/4/" rel="next"' in page
 
 
-def test_unknown_level_is_404(client):
-    html(client, "/dudley/level/5/", status=404)
+def test_level_page_shows_the_definition_and_the_strategy_discussion_mark(client):
+    page = html(client, "/northshire/level/4/")
+    assert "Northshire level 4 definition: children suffering or likely to suffer" in page
+    assert (
+        "Northshire fabricated illness indicator 4.2</a> "
+        '<strong class="govuk-tag govuk-tag--red">Strategy discussion</strong>'
+    ) in page
+    assert page.count("Strategy discussion</strong>") == 1
+    assert 'rel="prev"' in page
+    assert 'rel="next"' not in page
+    assert 'rel="prev"' not in html(client, "/northshire/level/1/")
+
+
+def test_level_page_contact_cards_have_phones_mailto_website_area_and_notes(client):
+    page = html(client, "/northshire/level/2/")
+    card = between(page, "Northshire Early Help Hub</h3>", "Indicators at this level</h2>")
+    assert '<a class="govuk-link" href="tel:01234222333">01234 222333</a>' in card
+    assert '<a class="govuk-link" href="tel:07700900123">07700 900123</a>' in card
+    assert 'href="mailto:earlyhelp@northshire.example"' in card
+    # A plain "www." address as printed, linked over https.
+    assert (
+        '<a class="govuk-link" href="https://www.northshire-earlyhelp.example">'
+        "www.northshire-earlyhelp.example</a>"
+    ) in card
+    assert "North and East wards" in card
+    assert "Ask for the duty worker." in card
+    front_door = between(
+        html(client, "/northshire/level/4/"), "Northshire Front Door</h3>", "</dl>"
+    )
+    assert "Office hours" in front_door
+    assert 'href="https://northshire.example/front-door"' in front_door
+
+
+def test_level_of_an_authority_without_indicators_says_so(client):
+    page = html(client, "/westmere/level/1/")
+    assert "The document lists no indicators for this level." in page
+    assert "What to do next" not in page  # Westmere gives no next steps
+    assert 'href="mailto:families@westmere.example"' in page
+
+
+@pytest.mark.parametrize("url", ["/northshire/level/5/", "/northshire/level/0/", "/atlantis/"])
+def test_unknown_level_or_authority_is_404(client, url):
+    html(client, url, status=404)
+
+
+# --- Indicators: filter, permanent address, search ---------------------------------------------
 
 
 def test_indicator_filter_by_two_levels_and_a_domain_keeps_state_in_the_url(client):
-    page = html(client, "/dudley/indicators/?level=3&level=4&domain=Education")
-    assert "20 indicators" in page  # 9 at level 3, 11 at level 4
+    page = html(client, "/northshire/indicators/?level=3&level=4&domain=Education")
+    assert '<p class="govuk-heading-m" id="result-count" role="status">3 indicators</p>' in page
+    for text in [
+        "Northshire education indicator 3.1",
+        "Northshire education indicator 3.2",
+        "Northshire education indicator 4.1",
+    ]:
+        assert text in page
+    assert "Northshire education indicator 2.1" not in page  # another level
+    assert "Northshire health indicator 3.1" not in page  # another domain
     compact = " ".join(page.split())
     assert 'value="3" checked="checked"' in compact
     assert 'value="4" checked="checked"' in compact
@@ -81,66 +195,111 @@ def test_indicator_filter_by_two_levels_and_a_domain_keeps_state_in_the_url(clie
     assert '<option value="Education" selected>' in page
 
 
+def test_indicator_filter_by_a_grouping_of_domains(client):
+    page = html(client, "/northshire/indicators/?domain=Child%27s+Development")
+    assert 'id="result-count" role="status">15 indicators</p>' in page  # 9 health, 6 education
+    assert "Northshire parenting indicator" not in page
+
+
 def test_indicator_filter_by_theme_and_words(client):
-    page = html(client, "/stoke-on-trent/indicators/?theme=parenting&q=boundaries")
-    count = Indicator.objects.filter(
-        domain__authority__slug="stoke-on-trent",
-        domain__theme="parenting",
-        text__icontains="boundaries",
-    ).count()
-    assert f"{count} indicator" in page
-    assert "<mark>boundaries</mark>" in page
+    page = html(client, "/northshire/indicators/?theme=parenting&q=Indicator+3")
+    assert 'id="result-count" role="status">3 indicators</p>' in page
+    for n in (1, 2):
+        assert f"Northshire parenting <mark>indicator</mark> <mark>3</mark>.{n}" in page
+    # Every occurrence is marked, in the text's own case.
+    assert "Northshire parenting <mark>indicator</mark> <mark>3</mark>.<mark>3</mark>" in page
+    assert "Northshire health" not in page
+    # Only the themes Northshire uses are offered.
+    assert 'value="outside-home"' in page
+    assert 'value="health"' in html(client, "/southvale/indicators/")
+    assert 'value="parenting"' not in html(client, "/southvale/indicators/")
 
 
 def test_bad_filter_values_show_the_form_not_an_error(client):
-    page = html(client, "/dudley/indicators/?level=9&domain=Nowhere")
+    page = html(client, "/northshire/indicators/?level=9&domain=Nowhere")
     assert "govuk-error-message" in page
-    assert "0 indicators" in page
+    assert 'id="result-count" role="status">0 indicators</p>' in page
+
+
+def test_authority_without_indicators_lists_none(client):
+    page = html(client, "/westmere/indicators/")
+    assert 'id="result-count" role="status">0 indicators</p>' in page
+    assert "No indicators match." in page
+
+
+def test_indicators_page_without_filters_lists_every_indicator_a_page_at_a_time(client):
+    first = html(client, "/northshire/indicators/")
+    assert 'id="result-count" role="status">30 indicators</p>' in first
+    assert "Page 1 of" not in first  # one page holds them all
+    add_indicators(Authority.objects.get(slug="northshire"), 130)
+    first = html(client, "/northshire/indicators/")
+    assert 'id="result-count" role="status">160 indicators</p>' in first
+    assert "Page 1 of 4" in first
+    assert first.count("<li><a ") == 50
+    last = html(client, "/northshire/indicators/?page=4")
+    assert "Page 4 of 4" in last
+    assert last.count("<li><a ") == 10
+    assert 'rel="next"' not in last
 
 
 def test_indicator_has_a_permanent_address_showing_it_in_context(client):
-    indicator = Indicator.objects.get(
-        domain__authority__slug="stoke-on-trent", text="Forced Marriage"
-    )
-    page = html(client, f"/stoke-on-trent/indicators/{indicator.pk}/")
-    assert '<h1 class="govuk-heading-l">Forced Marriage</h1>' in page
-    assert "Family and Environmental Factors / Family History" in page
-    assert 'href="/stoke-on-trent/level/4/"' in page
-    assert "Family history and functioning at the other levels" in page
-    assert "Dysfunctional relationships between family members." in page  # level 3, same theme
-    html(client, f"/dudley/indicators/{indicator.pk}/", status=404)
+    indicator = northshire_indicator("Northshire fabricated illness indicator 4.2")
+    page = html(client, f"/northshire/indicators/{indicator.pk}/")
+    assert '<h1 class="govuk-heading-l">Northshire fabricated illness indicator 4.2</h1>' in page
+    assert "Northshire: Child&#x27;s Development / Health</span>" in page
+    assert 'href="/northshire/level/4/"' in page
+    assert "Strategy discussion</strong> The document marks this" in page
+    assert "Development table" in page  # where in the document
+    others = page[page.index("Health at the other levels</h2>") :]
+    assert "Northshire health indicator 3.1" in others
+    assert "Northshire health indicator 1.1" in others
+    assert "Northshire health indicator 4.1" not in others  # the same level
+    assert "Northshire education indicator" not in others  # another theme
+    html(client, f"/southvale/indicators/{indicator.pk}/", status=404)
 
 
 def test_search_groups_by_authority_and_level_and_highlights(client):
-    page = html(client, "/search/?q=missing+school")
-    assert "2 indicators found" in page
-    assert page.index('<h2 class="govuk-heading-l">Hull</h2>') < page.index(
-        '<h2 class="govuk-heading-l">Stoke-on-Trent</h2>'
+    page = html(client, "/search/?q=health+indicator+4.1")
+    assert 'id="result-count" role="status">2 indicators found</p>' in page
+    assert page.index('<h2 class="govuk-heading-l">Northshire</h2>') < page.index(
+        '<h2 class="govuk-heading-l">Southvale</h2>'
     )
-    assert "<mark>Missing</mark> <mark>school</mark>" in page
+    assert "Northshire Specialist</h3>" in page
+    assert "Southvale Specialist</h3>" in page
+    assert "Northshire <mark>health</mark> <mark>indicator</mark> <mark>4.1</mark>" in page
+    assert "Southvale <mark>health</mark> <mark>indicator</mark> <mark>4.1</mark>" in page
 
 
-def test_search_escapes_what_it_highlights(client, sample):
-    Indicator.objects.filter(domain__authority=sample, text="Physically well.").update(
+def test_search_escapes_what_it_highlights(client):
+    Indicator.objects.filter(text="Northshire health indicator 1.1").update(
         text="Physically <b>well</b>."
     )
     page = html(client, "/search/?q=<b>well")
     assert "&lt;b&gt;well" in page
     assert "<b>well</b>" not in page
-    assert "<mark>&lt;b&gt;well</mark>" in page
+    assert "<mark>&lt;b&gt;well</mark>&lt;/b&gt;." in page
 
 
 def test_search_without_results_suggests_what_to_try(client):
     page = html(client, "/search/?q=zebra+crossing")
     assert "No indicators match “zebra crossing”" in page
     assert "use fewer words" in page
+    assert 'id="result-count" role="status">0 indicators found</p>' in page
+
+
+# --- Guidance sections --------------------------------------------------------------------------
 
 
 def test_guidance_section_is_readable(client):
-    page = html(client, "/stoke-on-trent/guidance/significant-harm/")
-    assert '<h1 class="govuk-heading-xl">' in page
-    assert "compulsory intervention in family life" in page
-    html(client, "/stoke-on-trent/guidance/nothing-here/", status=404)
+    page = html(client, "/northshire/guidance/significant-harm/")
+    assert '<h1 class="govuk-heading-xl">Significant harm</h1>' in page
+    assert '<p class="govuk-body">Northshire significant harm guidance.</p>' in page
+    assert '<ul class="govuk-list govuk-list--bullet"><li>Call the Front Door.</li></ul>' in page
+    assert "From Northshire Levels of Need (Test edition, January 2026)." in page
+    glossary = html(client, "/northshire/guidance/glossary/")
+    assert "MASH: Multi-Agency Safeguarding Hub." in glossary
+    html(client, "/northshire/guidance/nothing-here/", status=404)
+    html(client, "/westmere/guidance/glossary/", status=404)  # Westmere has no glossary
 
 
 def test_unknown_address_gives_a_helpful_404_in_the_same_look(client):
@@ -150,63 +309,134 @@ def test_unknown_address_gives_a_helpful_404_in_the_same_look(client):
     assert "Traceback" not in page
 
 
+# --- Queries ------------------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     "url",
     [
         "/",
-        "/sample/",
-        "/sample/level/2/",
-        "/sample/indicators/?level=1&level=4&theme=health&theme=learning",
+        "/northshire/",
+        "/northshire/level/2/",
+        "/northshire/indicators/?level=1&level=4&theme=health&theme=learning",
         "/search/?q=extra",
-        "/sample/guidance/significant-harm/",
-        "/sample/table/",
-        "/sample/present/2/",
-        "/compare/?authority=sample&authority=hull",
-        "/compare/?authority=sample&authority=hull&theme=health",
-        "/compare/next-steps/?authority=sample&authority=hull&level=2",
+        "/northshire/guidance/significant-harm/",
+        "/northshire/table/",
+        "/northshire/present/2/",
+        "/compare/?authority=northshire&authority=southvale",
+        "/compare/?authority=northshire&authority=southvale&theme=health",
+        "/compare/next-steps/?authority=northshire&authority=southvale&level=2",
     ],
 )
-def test_each_page_uses_a_fixed_number_of_queries(client, sample, url):
-    small, large = queries_before_and_after_more_data(client, url, sample)
+def test_each_page_uses_a_fixed_number_of_queries(client, url):
+    northshire = Authority.objects.get(slug="northshire")
+    small, large = queries_before_and_after_more_data(client, url, northshire)
     assert large == small
 
 
-def test_indicator_page_uses_a_fixed_number_of_queries(client, sample):
-    url = Indicator.objects.filter(domain__authority=sample).first().get_absolute_url()
-    small, large = queries_before_and_after_more_data(client, url, sample)
+def test_indicator_page_uses_a_fixed_number_of_queries(client):
+    northshire = Authority.objects.get(slug="northshire")
+    url = northshire_indicator("Northshire health indicator 2.1").get_absolute_url()
+    small, large = queries_before_and_after_more_data(client, url, northshire)
     assert large == small
 
 
-def test_indicators_page_without_filters_lists_every_indicator_a_page_at_a_time(client):
-    page = html(client, "/dudley/indicators/")
-    assert "184 indicators" in page
-    assert "Page 1 of 4" in page
-    last = html(client, "/dudley/indicators/?page=4")
-    assert "Page 4 of 4" in last
+# --- Trainers: level table and presentation -----------------------------------------------------
 
 
-def test_compare_needs_two_to_five_areas(client):
-    page = html(client, "/compare/?authority=hull")
-    assert "Choose between 2 and 5 areas" in page
-    assert "compare-table" not in page
-    five = "&".join(
-        f"authority={s}"
-        for s in ["hull", "dudley", "newcastle", "gloucestershire", "stoke-on-trent"]
-    )
-    assert "compare-table" in html(client, f"/compare/?{five}")
-
-
-def test_compare_shows_each_areas_local_level_names_level_by_level(client):
-    page = html(client, "/compare/?authority=hull&authority=stoke-on-trent&theme=family")
-    assert "Targeted early help support" in page
-    assert "Initial Early Help" in page
-    assert "Forced Marriage" in page
-    assert "Dysfunctional relationships between family members." in page
+def test_level_table_has_every_indicator_by_domain_and_level(client):
+    page = html(client, "/northshire/table/")
+    body = page[page.index('<tbody class="govuk-table__body">') :]
+    assert body.count("<li>") == 30
+    rows = [
+        "Child&#x27;s Development / Health</th>",
+        "Child&#x27;s Development / Education</th>",
+        "Parenting Capacity</th>",
+        "Family and Environment</th>",
+        "Risks Outside the Home</th>",
+    ]
+    positions = [body.index(row) for row in rows]
+    assert positions == sorted(positions)  # document order
+    for number, name in enumerate(NORTHSHIRE_LEVELS, start=1):
+        assert f'<span class="level-tag">Level {number}</span> {name}</th>' in page
+    assert "Northshire · Northshire Levels of Need (Test edition, January 2026) · Printed" in page
+    assert "The document has no indicator table." in html(client, "/westmere/table/")
 
 
 def test_slides_have_their_own_addresses_and_unknown_slides_are_404(client):
-    page = html(client, "/dudley/present/2/")
+    page = html(client, "/northshire/present/2/")
     assert 'id="slide-2" data-number="2"' in page
-    assert 'data-href="/dudley/present/1/" aria-labelledby="slide-1-title" hidden' in page
-    html(client, "/dudley/present/0/", status=404)
-    html(client, "/dudley/present/999/", status=404)
+    assert 'data-href="/northshire/present/1/" aria-labelledby="slide-1-title" hidden' in page
+    assert "Northshire: slide 2 of 6" in page  # the opening slide and one a domain
+    assert "Northshire: the four levels of need</h1>" in page
+    assert "Child&#x27;s Development / Health</h1>" in page
+    assert html(client, "/northshire/present/") == html(client, "/northshire/present/1/")
+    html(client, "/northshire/present/6/")
+    html(client, "/northshire/present/0/", status=404)
+    html(client, "/northshire/present/7/", status=404)
+    html(client, "/westmere/present/1/")  # the opening slide only
+    html(client, "/westmere/present/2/", status=404)
+
+
+# --- Comparison ---------------------------------------------------------------------------------
+
+
+def make_authorities(*names):
+    for name in names:
+        Authority.objects.create(
+            slug=name.lower(),
+            name=name,
+            partnership=f"{name} Partnership",
+            document_title=f"{name} Levels",
+            edition="2026",
+        )
+
+
+def test_compare_needs_two_to_five_areas(client):
+    page = html(client, "/compare/?authority=northshire")
+    assert "Choose between 2 and 5 areas" in page
+    assert "compare-table" not in page
+    make_authorities("Eastfield", "Upton", "Downby")
+    five = ["northshire", "southvale", "westmere", "eastfield", "upton"]
+    page = html(client, "/compare/?" + "&".join(f"authority={s}" for s in five))
+    assert "compare-table" in page
+    assert "govuk-error-summary" not in page
+    six = "&".join(f"authority={s}" for s in [*five, "downby"])
+    page = html(client, f"/compare/?{six}")
+    assert "compare-table" not in page
+    assert "Choose between 2 and 5 areas to compare" in between(
+        page, 'class="govuk-error-summary"', "</ul>"
+    )
+
+
+def test_compare_shows_each_areas_local_level_names_level_by_level(client):
+    page = html(client, "/compare/?authority=northshire&authority=southvale&theme=learning")
+    table = between(page, "compare-table", "</table>")
+    assert "Learning and education: level by level" in table
+    head = between(table, "<thead", "</thead>")
+    assert head.index(">Northshire</th>") < head.index(">Southvale</th>")
+    rows = table.split('<tr class="govuk-table__row level-')[1:]
+    assert len(rows) == 4
+    level_2 = rows[1]
+    assert level_2.startswith("2")
+    for text in [
+        "Northshire Early Help",
+        "Southvale Early Help",
+        "Northshire education indicator 2.2",
+        "Southvale learning indicator 2.2",
+    ]:
+        assert text in level_2
+    assert "No indicators for this theme." in rows[2]  # Southvale has no learning at level 3
+    assert "health indicator" not in table
+
+
+def test_compare_next_steps_side_by_side_for_a_level(client):
+    page = html(client, "/compare/next-steps/?authority=northshire&authority=westmere&level=2")
+    northshire = between(page, 'id="area-northshire"', "</section>")
+    assert "Northshire Early Help</a>" in northshire
+    assert "Northshire level 2 referral route." in northshire
+    assert "Northshire Early Help Hub</h3>" in northshire
+    westmere = between(page, 'id="area-westmere"', "</section>")
+    assert "The document gives no next steps for this level." in westmere
+    assert "Westmere Family Information</h3>" in westmere
+    assert page.index('id="area-northshire"') < page.index('id="area-westmere"')

@@ -1,7 +1,6 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
+
+from ..helpers import load_site_documents
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -18,6 +17,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live site with every fixture loaded (live_server tests empty the database after)."""
-    call_command("load_thresholds", stdout=StringIO())
+    """The live site with the purpose-made documents (tests/data/site/*.yaml) loaded: Northshire,
+    Southvale and Westmere (live_server tests empty the database after)."""
+    load_site_documents()
     return live_server.url
