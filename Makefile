@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=true
 
-.PHONY: run test install chromium migrate load lint bench clean
+.PHONY: run test install chromium migrate load lint bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ test: install chromium
 
 bench: load
 	$(PY) scripts/bench.py
+
+bench-scale: install
+	$(PY) scripts/make_scale_set.py --time
 
 clean:
 	rm -rf $(VENV) node_modules static/dist db.sqlite3 staticfiles

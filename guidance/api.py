@@ -9,9 +9,11 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404
 from ninja import Field, NinjaAPI, Query, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from .caching import per_authority, site_wide
 from .filters import IndicatorFilter
 from .forms import MAX_WORDS, MAX_WORDS_LENGTH
 from .models import Authority, Contact, Domain, Indicator, Level, LevelNumber
@@ -194,7 +196,9 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found"}, status=404)
 
 
+# Answers are cached whole under the versions they show (guidance/caching.py).
 @api.get("/authorities", response=list[AuthorityOut], summary="List the authorities")
+@decorate_view(site_wide)
 def list_authorities(request):
     return Authority.objects.all()
 
@@ -204,6 +208,7 @@ def list_authorities(request):
     response={200: AuthorityDetailOut, 404: Message},
     summary="One authority with its levels, contacts, domains and guidance sections",
 )
+@decorate_view(per_authority)
 def get_authority(request, slug: str):
     if has_control_characters(slug):
         # No slug holds one, and PostgreSQL refuses a NUL in a query.
@@ -232,6 +237,7 @@ def get_authority(request, slug: str):
     response={200: list[IndicatorOut], 422: ValidationMessage},
     summary="Indicators, filtered by authority, level, domain, theme and words",
 )
+@decorate_view(site_wide)
 @paginate(IndicatorPagination)
 def list_indicators(
     request,

@@ -8,8 +8,10 @@ row's values by walking its table, loading saves the table's columns, and export
 in the table's order.
 
 Validation walks the YAML node tree rather than the loaded data so that every message can name
-the line it is about. Nothing is written until every file is valid, and all writes happen in
-one transaction, so bad input leaves the database exactly as it was. Loading keeps primary keys:
+the line it is about. Nothing is written until every file is valid, so bad input leaves the
+database exactly as it was; each document is then written in a transaction of its own, in bulk
+(the queries do not grow with its rows), with a history record for every row created, changed
+or removed. Loading keeps primary keys:
 an authority's rows are matched by slug (the authority and its sections), number (levels) and
 name (domains), and by position (next steps within a level, indicators within a domain and
 level, contacts).
@@ -23,6 +25,7 @@ never echo more than a short excerpt of the input.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import validators
 from .models import (
@@ -45,6 +49,7 @@ from .models import (
     NextStep,
     SectionKind,
     Theme,
+    bump_versions,
 )
 
 LEVEL_NUMBERS = tuple(LevelNumber.values)
@@ -106,6 +111,7 @@ class _Refused(Exception):
 
 
 # libyaml where installed: the pure-Python parser takes about ten seconds over a megabyte.
+_BOOLEANS = yaml.constructor.SafeConstructor.bool_values
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPENS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSES = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
@@ -392,8 +398,7 @@ class Table:
         return {key.name: key.required for key in self.keys}
 
     def max_length(self, key):
-        field = self.model._meta.get_field(key.field)
-        return None if field.choices else field.max_length
+        return _max_length(self.model, key.field)
 
     def columns(self, data, **more):
         """The model field values of a row as read (relations are the load's to set)."""
@@ -404,6 +409,12 @@ class Table:
         row = {key.name: key.kind.export(obj, key) for key in self.keys}
         required = self.required
         return {k: v for k, v in row.items() if required[k] or v not in ("", [], {}, False, None)}
+
+
+@functools.cache
+def _max_length(model, name):
+    field = model._meta.get_field(name)
+    return None if field.choices else field.max_length
 
 
 AUTHORITY = Table(
@@ -612,7 +623,8 @@ class _Reader:
         if node.tag != "tag:yaml.org,2002:bool":
             self.error(node, place, f"expected true or false, found {self.type_name(node)}")
             return False
-        return yaml.safe_load(node.value) is True if node.value else False
+        # As yaml.safe_load(node.value) would read the plain value (true, yes, on...), quickly.
+        return _BOOLEANS.get(node.value.lower()) is True
 
     def integer(self, node, place):
         if node.tag != "tag:yaml.org,2002:int":
@@ -803,9 +815,13 @@ def check_documents(documents):
     """What only the database can tell: an authority's name is unique, so a file may not take
     another authority's name (its slug says which authority it is)."""
     errors, names = [], {}
+    wanted = [document.authority["name"] for document in documents]
+    taken = {a.name: a for a in Authority.objects.filter(name__in=wanted).only("name", "slug")}
     for document in documents:
         name = document.authority["name"]
-        other = Authority.objects.filter(name=name).exclude(slug=document.slug).first()
+        other = taken.get(name)
+        if other is not None and other.slug == document.slug:
+            other = None
         if other is None and name in names:
             other = names[name]
         if other is not None:
@@ -831,6 +847,7 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     removed: int = 0
+    authority_id: int | None = None
 
     def __str__(self):
         return (
@@ -839,26 +856,56 @@ class LoadReport:
 
 
 class _Sync:
-    """Brings rows in line with wanted values, keeping the primary keys of the rows it matches."""
+    """Brings rows in line with wanted values, keeping the primary keys of the rows it matches.
+
+    Rows to create or change are collected per model and written in bulk by `flush` (a few
+    queries per model, however many rows), each with its history record, as save() would write
+    it: the same change reason, and the user of the request when there is one (admin import).
+    Removals are rare and go one row at a time, so that Django's cascade and simple_history's
+    delete signal record every row removed with it.
+    """
 
     def __init__(self, report, reason):
         self.report = report
         self.reason = reason
+        self.creates = {}  # model -> [rows]
+        self.updates = {}  # model -> ([rows], {changed field names})
 
     def save(self, obj, values):
-        changed = obj.pk is None
+        new = obj.pk is None
+        changed = set(values) if new else set()
         for name, value in values.items():
             if getattr(obj, name) != value:
                 setattr(obj, name, value)
-                changed = True
-        if changed:
-            if obj.pk is None:
-                self.report.created += 1
-            else:
-                self.report.updated += 1
-            obj._change_reason = self.reason
-            obj.save()
+                changed.add(name)
+        if new:
+            self.report.created += 1
+            self.creates.setdefault(type(obj), []).append(obj)
+        elif changed:
+            self.report.updated += 1
+            rows, fields = self.updates.setdefault(type(obj), ([], set()))
+            rows.append(obj)
+            fields |= changed
         return obj
+
+    def flush(self, model, history=True):
+        """Write the model's collected rows (with their history records, unless the caller
+        writes those); new rows get their keys. Returns the rows created and the rows changed."""
+        created = self.creates.pop(model, [])
+        changed, fields = self.updates.pop(model, ([], set()))
+        if history:
+            if created:
+                bulk_create_with_history(created, model, default_change_reason=self.reason)
+            if changed:
+                bulk_update_with_history(
+                    changed, model, sorted(fields), default_change_reason=self.reason
+                )
+        else:
+            if created:
+                model.objects.bulk_create(created)
+            if changed:
+                model.objects.bulk_update(changed, sorted(fields))
+        return created, changed
 
     def remove(self, rows):
         for obj in rows:
@@ -867,31 +914,60 @@ class _Sync:
             self.report.removed += 1
 
 
-def load_documents(documents, reason="load_thresholds") -> list[LoadReport]:
-    """Write validated documents to the database in one transaction."""
+def load_documents(documents, reason="load_thresholds", loaded=None) -> list[LoadReport]:
+    """Write validated documents to the database, one transaction per document.
+
+    Every document is validated (and checked against the database) before anything is written,
+    so a bad file among good ones writes nothing at all. A document is then written whole or not
+    at all: should writing one fail (the database refusing it, a crash), the documents before it
+    stay loaded and the rest are not attempted. `loaded`, if given, is called with each
+    document's report once its transaction has committed (or, inside an outer transaction, once
+    its savepoint is released).
+    """
     check_documents(documents)
-    with transaction.atomic():
-        return [_load_document(document, reason) for document in documents]
+    reports = []
+    for document in documents:
+        with transaction.atomic():
+            report = _load_document(document, reason)
+            if report.created or report.updated or report.removed:
+                # Bulk writes send no signals: pages cached under the old version go stale.
+                bump_versions([report.authority_id])
+        reports.append(report)
+        if loaded is not None:
+            loaded(report)
+    return reports
 
 
 def _load_document(document: ThresholdDocument, reason) -> LoadReport:
     """Each table's columns are saved as read; the relations (a level's next steps, a domain's
-    parent and indicators, a contact's levels) are matched and set here."""
+    parent and indicators, a contact's levels) are matched and set here. Rows are read a table
+    at a time and written in bulk, so the queries do not grow with the rows (contacts whose
+    levels change cost a few each, for their history)."""
     report = LoadReport(document.slug)
     sync = _Sync(report, reason)
 
     authority = Authority.objects.filter(slug=document.slug).first() or Authority()
     sync.save(authority, AUTHORITY.columns(document.authority))
+    sync.flush(Authority)
+    report.authority_id = authority.pk
 
     levels = {level.number: level for level in authority.levels.all()}
     for data in document.levels:
         level = levels.get(data["number"]) or Level(authority=authority)
         levels[data["number"]] = sync.save(level, LEVEL.columns(data))
-        existing = list(level.next_steps.order_by("order", "id"))
+    sync.flush(Level)
+
+    steps = {}
+    for step in NextStep.objects.filter(level__authority=authority).order_by("order", "id"):
+        steps.setdefault(step.level_id, []).append(step)
+    for data in document.levels:
+        level = levels[data["number"]]
+        existing = steps.get(level.pk, [])
         for order, step in enumerate(data["next_steps"]):
             row = existing[order] if order < len(existing) else NextStep(level=level)
             sync.save(row, NEXT_STEP.columns(step, order=order))
         sync.remove(existing[len(data["next_steps"]) :])
+    sync.flush(NextStep)
 
     domains = {domain.name: domain for domain in authority.domains.all()}
     wanted_names = {data["name"] for data in document.domains}
@@ -899,10 +975,13 @@ def _load_document(document: ThresholdDocument, reason) -> LoadReport:
     sync.remove(d for name, d in list(domains.items()) if name not in wanted_names)
     for order, data in enumerate(document.domains):
         domain = domains.get(data["name"]) or Domain(authority=authority)
-        parent_id = domains[data["parent"]].pk if data["parent"] else None
+        parent = domains[data["parent"]] if data["parent"] else None
+        if parent is not None and parent.pk is None:
+            sync.flush(Domain)  # the new parent first, for its key; keys stay in document order
         domains[data["name"]] = sync.save(
-            domain, DOMAIN.columns(data, parent_id=parent_id, order=order)
+            domain, DOMAIN.columns(data, parent_id=parent and parent.pk, order=order)
         )
+    sync.flush(Domain)
 
     existing = {}
     for indicator in Indicator.objects.filter(domain__authority=authority).order_by("order", "id"):
@@ -920,24 +999,67 @@ def _load_document(document: ThresholdDocument, reason) -> LoadReport:
                 sync.save(row, INDICATOR.columns(item, order=order))
             sync.remove(rows[len(items) :])
     sync.remove(row for rows in existing.values() for row in rows)
+    sync.flush(Indicator)
 
-    contacts = list(authority.contacts.prefetch_related("levels").order_by("order", "id"))
+    contacts = list(authority.contacts.order_by("order", "id"))
+    rows = []
     for order, data in enumerate(document.contacts):
         contact = contacts[order] if order < len(contacts) else Contact(authority=authority)
-        sync.save(contact, CONTACT.columns(data, order=order))
-        wanted = {levels[n].pk for n in data["levels"]}
-        if {level.pk for level in contact.levels.all()} != wanted:
-            contact.levels.set(wanted)
-            if order < len(contacts):
-                report.updated += 1
+        rows.append(sync.save(contact, CONTACT.columns(data, order=order)))
+    created, changed = sync.flush(Contact, history=False)
+    _link_contact_levels(authority, rows, document.contacts, levels, created, changed, sync)
     sync.remove(contacts[len(document.contacts) :])
 
     sections = {section.slug: section for section in authority.sections.all()}
     for order, data in enumerate(document.sections):
         section = sections.pop(data["slug"], None) or GuidanceSection(authority=authority)
         sync.save(section, SECTION.columns(data, order=order))
+    sync.flush(GuidanceSection)
     sync.remove(sections.values())
     return report
+
+
+def _link_contact_levels(authority, rows, wanted_rows, levels, created, changed, sync):
+    """Set the contacts' levels and write the contacts' history, in bulk.
+
+    A contact's history record carries its levels (simple_history's m2m history), so the records
+    of the contacts created or changed, in their columns or their levels, are written here, each
+    with the levels the contact has now. A kept contact whose levels change counts as updated
+    (once more, if its columns changed too), as Contact.levels.set() would have it.
+    """
+    through = Contact.levels.through
+    links = {}  # contact id -> {level id: link id}
+    for link in through.objects.filter(contact__authority=authority):
+        links.setdefault(link.contact_id, {})[link.level_id] = link.pk
+    kinds = {contact.pk: "+" for contact in created} | {contact.pk: "~" for contact in changed}
+    dropped, added = [], []
+    for contact, data in zip(rows, wanted_rows, strict=True):
+        have = links.setdefault(contact.pk, {})
+        wanted = {levels[number].pk for number in data["levels"]}
+        if set(have) == wanted:
+            continue
+        if kinds.setdefault(contact.pk, "~") == "~":
+            sync.report.updated += 1
+        for level_id in [level_id for level_id in have if level_id not in wanted]:
+            dropped.append(have.pop(level_id))
+        added += [through(contact_id=contact.pk, level_id=pk) for pk in sorted(wanted - set(have))]
+    if dropped:
+        through.objects.filter(pk__in=dropped).delete()
+    for link in through.objects.bulk_create(added):
+        links[link.contact_id][link.level_id] = link.pk
+    records = []
+    for kind in ("+", "~"):
+        rows_of_kind = [contact for contact in rows if kinds.get(contact.pk) == kind]
+        if rows_of_kind:
+            records += Contact.history.bulk_history_create(
+                rows_of_kind, update=kind == "~", default_change_reason=sync.reason
+            )
+    link_records = Contact.history.model.levels.model
+    link_records.objects.bulk_create(
+        link_records(history_id=record.pk, id=link_id, contact_id=record.id, level_id=level_id)
+        for record in records
+        for level_id, link_id in links[record.id].items()
+    )
 
 
 # --- Export -------------------------------------------------------------------------------------

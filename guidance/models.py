@@ -8,7 +8,8 @@ be compared with each other.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -99,6 +100,13 @@ def _row_or_last_record(model, pk):
         return record.instance if record else None
 
 
+class AuthorityQuerySet(GuidanceQuerySet):
+    def bump_versions(self):
+        """Add one to these authorities' versions, in the caller's transaction (see
+        `bump_versions`): for writes that send no signals, such as the loader's bulk writes."""
+        return self.update(version=F("version") + 1)
+
+
 class Authority(models.Model):
     # Fields are declared in the order the admin shows them.
     name = models.CharField(max_length=100, unique=True)
@@ -125,8 +133,12 @@ class Authority(models.Model):
         help_text="Safeguarding leads who may edit this authority's guidance.",
     )
 
-    history = HistoricalRecords(excluded_fields=["leads"])
-    objects = GuidanceQuerySet.as_manager()
+    # Bumped in the same transaction as every change to the authority or its rows (see
+    # `bump_versions` below); pages and API answers are cached under it (guidance/caching.py).
+    version = models.PositiveBigIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["leads", "version"])
+    objects = AuthorityQuerySet.as_manager()
     authority_path = "pk"
 
     class Meta:
@@ -138,6 +150,12 @@ class Authority(models.Model):
 
     def get_absolute_url(self):
         return reverse("guidance:authority", args=[self.slug])
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # A save never writes `version` back: an instance read before a bump would otherwise put
+        # an old number back, and a page cached under that number would be served again.
+        values = [value for value in values if value[0].attname != "version"]
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
 
     @cached_property
     def emergency_contacts(self):
@@ -301,6 +319,25 @@ class IndicatorQuerySet(GuidanceQuerySet):
     def in_document_order(self):
         return self.order_by("domain__authority__name", "level__number", "domain__order", "order")
 
+    # The columns of `listed()`, in its order; guidance/tables.py `listed_indicators` reads them.
+    LISTED_COLUMNS = (
+        "pk",
+        "text",
+        "strategy_discussion",
+        "domain_id",
+        "domain__name",
+        "domain__parent__name",
+        "domain__order",
+        "level_id",
+        "level__number",
+        "level__name",
+    )
+
+    def listed(self):
+        """Only what a list or table of one authority's indicators shows, as tuples (no model
+        instances): see `guidance.tables.listed_indicators`."""
+        return self.values_list(*self.LISTED_COLUMNS)
+
 
 class Indicator(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="indicators")
@@ -427,3 +464,33 @@ class ImportPreview(models.Model):
 
     def __str__(self):
         return f"{self.file_name} for {self.authority_id} by {self.user_id}"
+
+
+# --- Versions: what makes a cached page stale ---------------------------------------------------
+
+
+def bump_versions(authority_ids):
+    """Add one to these authorities' versions, in the caller's transaction. Every public page and
+    API answer is cached under the versions it shows (guidance/caching.py), so a change and its
+    bump are seen together or not at all."""
+    ids = {pk for pk in authority_ids if pk is not None}
+    if ids:
+        Authority.objects.filter(pk__in=ids).bump_versions()
+
+
+def _bump_for_row(sender, instance, raw=False, **kwargs):
+    bump_versions([authority_id_of(instance)])
+
+
+def _bump_for_contact_levels(sender, instance, action, **kwargs):
+    # From either side: contact.levels.add(...) or level.contacts.add(...).
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump_versions([authority_id_of(instance)])
+
+
+for _model in (Authority, Level, NextStep, Domain, Indicator, Contact, GuidanceSection):
+    post_save.connect(_bump_for_row, sender=_model, dispatch_uid=f"bump-{_model.__name__}-save")
+    post_delete.connect(_bump_for_row, sender=_model, dispatch_uid=f"bump-{_model.__name__}-delete")
+m2m_changed.connect(
+    _bump_for_contact_levels, sender=Contact.levels.through, dispatch_uid="bump-contact-levels"
+)

@@ -8,7 +8,82 @@ domain whose cells hold more text than fits is split into continuation parts.
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from .models import Indicator, Level, LevelNumber, Theme
+
+# --- Indicators as lists and tables show them ----------------------------------------------------
+#
+# A page of an authority's indicators shows a few hundred of them. Built as model instances with
+# their level, domain, parent domain and authority (`with_context()`), each costs five instances
+# and a `reverse()`; these light rows carry only what the pages show, share one object per domain
+# and level, and build every address from one reversal. They answer to the same names as the
+# models (`text`, `domain.path`, `level.number`, `get_absolute_url`...), so templates take either.
+
+
+class ListedDomain:
+    __slots__ = ("pk", "name", "path", "order")
+
+    def __init__(self, pk, name, parent_name, order):
+        self.pk, self.name, self.order = pk, name, order
+        self.path = f"{parent_name} / {name}" if parent_name is not None else name
+
+
+class ListedLevel:
+    __slots__ = ("pk", "number", "name")
+
+    def __init__(self, pk, number, name):
+        self.pk, self.number, self.name = pk, number, name
+
+
+class ListedIndicator:
+    __slots__ = ("pk", "text", "strategy_discussion", "domain", "level", "url")
+
+    def __init__(self, pk, text, strategy_discussion, domain, level, url):
+        self.pk, self.text, self.strategy_discussion = pk, text, strategy_discussion
+        self.domain, self.level, self.url = domain, level, url
+
+    def get_absolute_url(self):
+        return self.url
+
+
+# Any number no indicator's address holds but its id: the one reversal is cut at it.
+_PK_MARK = 987654321
+
+
+def indicator_url_maker(authority):
+    """A function from an indicator id of this authority to its address, as `reverse()` gives."""
+    head, _, tail = reverse("guidance:indicator", args=[authority.slug, _PK_MARK]).rpartition(
+        str(_PK_MARK)
+    )
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def listed_indicators(indicators, authority):
+    """The indicators (a queryset of one authority's, in the order to show) as light rows."""
+    url = indicator_url_maker(authority)
+    domains, levels, listed = {}, {}, []
+    for (
+        pk,
+        text,
+        strategy,
+        domain_id,
+        name,
+        parent,
+        order,
+        level_id,
+        number,
+        level_name,
+    ) in indicators.listed():
+        domain = domains.get(domain_id)
+        if domain is None:
+            domain = domains[domain_id] = ListedDomain(domain_id, name, parent, order)
+        level = levels.get(level_id)
+        if level is None:
+            level = levels[level_id] = ListedLevel(level_id, number, level_name)
+        listed.append(ListedIndicator(pk, text, strategy, domain, level, url(pk)))
+    return listed
+
 
 # What an indicator costs in a cell beyond its letters: its bullet and its last, part-filled line.
 ITEM_OVERHEAD = 40
@@ -29,9 +104,11 @@ class TableRow:
 def level_table(authority, cell_budget=None):
     """Rows of the table in document order, each domain split so no cell exceeds cell_budget."""
     rows = {}
-    indicators = Indicator.objects.for_authorities([authority]).with_context().in_document_order()
-    for indicator in indicators:
-        row = rows.setdefault(indicator.domain_id, TableRow(indicator.domain))
+    indicators = Indicator.objects.for_authorities([authority]).in_document_order()
+    for indicator in listed_indicators(indicators, authority):
+        row = rows.get(indicator.domain.pk)
+        if row is None:
+            row = rows[indicator.domain.pk] = TableRow(indicator.domain)
         row.cells[indicator.level.number - 1].append(indicator)
     ordered = sorted(rows.values(), key=lambda row: (row.domain.order, row.domain.pk))
     if cell_budget is None:

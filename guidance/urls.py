@@ -1,20 +1,26 @@
 from django.urls import path
 
 from . import views
+from .caching import per_authority, site_wide
 
 app_name = "guidance"
 
+# Public pages are cached whole under the versions they show (guidance/caching.py).
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("compare/", views.compare, name="compare"),
-    path("compare/next-steps/", views.compare_next_steps, name="compare_next_steps"),
-    path("<slug:slug>/", views.authority_detail, name="authority"),
-    path("<slug:slug>/level/<int:number>/", views.level_detail, name="level"),
-    path("<slug:slug>/indicators/", views.indicator_list, name="indicators"),
-    path("<slug:slug>/table/", views.level_table_view, name="level_table"),
-    path("<slug:slug>/present/", views.presentation, name="present_start"),
-    path("<slug:slug>/present/<int:number>/", views.presentation, name="present"),
-    path("<slug:slug>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
-    path("<slug:slug>/guidance/<slug:section>/", views.section_detail, name="section"),
+    path("", site_wide(views.home), name="home"),
+    path("search/", site_wide(views.search), name="search"),
+    path("compare/", site_wide(views.compare), name="compare"),
+    path("compare/next-steps/", site_wide(views.compare_next_steps), name="compare_next_steps"),
+    path("<slug:slug>/", per_authority(views.authority_detail), name="authority"),
+    path("<slug:slug>/level/<int:number>/", per_authority(views.level_detail), name="level"),
+    path("<slug:slug>/indicators/", per_authority(views.indicator_list), name="indicators"),
+    path("<slug:slug>/table/", per_authority(views.level_table_view), name="level_table"),
+    path("<slug:slug>/present/", per_authority(views.presentation), name="present_start"),
+    path("<slug:slug>/present/<int:number>/", per_authority(views.presentation), name="present"),
+    path(
+        "<slug:slug>/indicators/<int:pk>/", per_authority(views.indicator_detail), name="indicator"
+    ),
+    path(
+        "<slug:slug>/guidance/<slug:section>/", per_authority(views.section_detail), name="section"
+    ),
 ]

@@ -1,15 +1,15 @@
 """Practitioners' pages. Each page runs a fixed number of queries whatever the data size."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .filters import IndicatorFilter
 from .forms import CompareForm, NextStepsCompareForm, SearchForm
-from .models import Authority, Contact, Indicator, Level
-from .tables import comparison, level_table, next_steps_comparison, slides
+from .models import Authority, Contact, Indicator
+from .tables import comparison, level_table, listed_indicators, next_steps_comparison, slides
 
 INDICATORS_PER_PAGE = 50
 
@@ -41,22 +41,22 @@ def authority_detail(request, slug):
 
 def level_detail(request, slug, number):
     authority = _authority(slug)
-    level = get_object_or_404(
-        Level.objects.prefetch_related(
-            "next_steps",
-            "contacts",
-            Prefetch("indicators", Indicator.objects.with_context().in_document_order()),
-        ),
-        authority=authority,
-        number=number,
-    )
+    # The authority's levels are already fetched (and know their authority, for their address).
     levels = {lvl.number: lvl for lvl in authority.levels.all()}
+    level = levels.get(number)
+    if level is None:
+        raise Http404("No such level")
+    prefetch_related_objects([level], "next_steps", "contacts")
+    indicators = listed_indicators(
+        Indicator.objects.filter(level=level).in_document_order(), authority
+    )
     return render(
         request,
         "guidance/level.html",
         {
             "authority": authority,
             "level": level,
+            "indicators": indicators,
             "previous_level": levels.get(number - 1),
             "next_level": levels.get(number + 1),
         },
@@ -67,11 +67,12 @@ def indicator_list(request, slug):
     authority = _authority(slug)
     indicators = Indicator.objects.for_authorities([authority])
     filterset = IndicatorFilter(request.GET, queryset=indicators, authority=authority)
-    results, words = [], []
+    results, words = Indicator.objects.none(), []
     if filterset.is_valid():
-        results = filterset.qs.with_context().in_document_order()
+        results = filterset.qs.in_document_order()
         words = filterset.form.cleaned_data["q"].split()
     page = Paginator(results, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = listed_indicators(page.object_list, authority)
     return render(
         request,
         "guidance/indicators.html",

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
@@ -52,3 +53,12 @@ def real_documents(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test's rows are rolled back, so authority versions repeat between tests: a page
+    cached in one test must not be served in the next."""
+    cache.clear()
+    yield
+    cache.clear()

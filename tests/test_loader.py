@@ -4,10 +4,20 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from guidance.models import Authority, Contact, Domain, Indicator, NextStep
+from guidance import loader
+from guidance.models import (
+    Authority,
+    Contact,
+    Domain,
+    Indicator,
+    NextStep,
+    records_for_authorities,
+)
 
-from .helpers import DATA, FIXTURES, snapshot
+from .helpers import DATA, FIXTURES, GUIDANCE_MODELS, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -255,17 +265,144 @@ def test_the_same_authority_in_two_files_is_refused(sample_text, write_fixture, 
 def test_a_database_failure_midway_rolls_everything_back(
     sample, sample_text, write_fixture, monkeypatch
 ):
+    """The indicator is written before the contact fails: the file's transaction undoes it."""
     before = snapshot()
-    original = Contact.save
 
-    def fail(self, *args, **kwargs):
+    def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Contact, "save", fail)
+    monkeypatch.setattr(loader, "_link_contact_levels", fail)
     edited = sample_text.replace("Physically well.", "Physically very well.").replace(
         "name: Early Help Team", "name: Early Help Service"
     )
     with pytest.raises(RuntimeError):
         load(write_fixture(edited))
-    monkeypatch.setattr(Contact, "save", original)
     assert snapshot() == before
+
+
+def _copy(text, slug, extra=0):
+    """The sample under another slug and name, with `extra` more indicators, domains, contacts
+    and sections."""
+    text = text.replace("slug: sample", f"slug: {slug}").replace(
+        "name: Sampleshire", f"name: Sampleshire {slug}"
+    )
+    more = "".join(f"    - Extra indicator {n}.\n" for n in range(extra))
+    text = text.replace(
+        "    - Few or no qualifications.\n", "    - Few or no qualifications.\n" + more
+    )
+    text = text.replace(
+        "contacts:\n",
+        "".join(
+            f"- name: Extra {n}\n  theme: health\n  indicators:\n    1:\n    - Extra {n}.\n"
+            for n in range(extra)
+        )
+        + "contacts:\n"
+        + "".join(f"- name: Extra team {n}\n  levels:\n  - 2\n  - 3\n" for n in range(extra)),
+    )
+    return (
+        text.rstrip("\n")
+        + "\n"
+        + "".join(
+            f"- slug: extra-{n}\n  kind: other\n  title: Extra\n  body: Text.\n"
+            for n in range(extra)
+        )
+    )
+
+
+def test_loading_many_documents_records_history_for_every_row(sample_text, write_fixture, db):
+    paths = [write_fixture(_copy(sample_text, f"copy-{n}", 3), f"copy-{n}.yaml") for n in range(4)]
+    out = load(*paths)
+    authorities = Authority.objects.filter(slug__startswith="copy-")
+    assert authorities.count() == 4
+    for model in GUIDANCE_MODELS:
+        rows = model.objects.for_authorities(authorities)
+        records = records_for_authorities(model.history.all(), authorities)
+        assert rows.count() > 0
+        # One "+" record for each row created, with the loader's reason.
+        assert sorted(records.filter(history_type="+").values_list("id", flat=True)) == sorted(
+            rows.values_list("pk", flat=True)
+        ), model
+        assert set(records.values_list("history_change_reason", flat=True)) == {"load_thresholds"}
+    # A contact's record carries the levels it was created with.
+    contact = Contact.objects.get(authority__slug="copy-0", name="Front Door")
+    record = contact.history.get(history_type="+")
+    assert sorted(link.level.number for link in record.levels.all()) == [3, 4]
+    created = sum(int(line.split(": ")[1].split()[0]) for line in out.splitlines())
+    assert created == sum(
+        model.objects.for_authorities(authorities).count() for model in GUIDANCE_MODELS
+    )
+
+
+def test_changes_and_removals_are_recorded_in_history(sample, sample_text, write_fixture):
+    edited = sample_text.replace("Few or no qualifications.", "Few qualifications.")
+    edited = edited.replace("  levels:\n  - 3\n  - 4\n", "  levels:\n  - 2\n")
+    edited = edited.replace("    - Occasional non attendance at school;\n", "")
+    education = Indicator.objects.filter(domain__authority=sample, domain__name="Education")
+    kept, gone = education.order_by("order")  # matched by position: the second goes
+    out = load(write_fixture(edited))
+    # The indicator text, the contact's levels (one change each); one indicator removed.
+    assert "sample: 0 created, 2 updated, 1 removed" in out
+    changed = Indicator.objects.get(pk=kept.pk)
+    assert changed.text == "Few qualifications."
+    assert changed.history.latest("history_id").history_type == "~"
+    front_door = Contact.objects.get(authority=sample, name="Front Door")
+    record = front_door.history.latest("history_id")
+    assert record.history_type == "~"
+    assert [link.level.number for link in record.levels.all()] == [2]
+    assert Indicator.history.filter(id=gone.pk, history_type="-").exists()
+    assert export("sample") == edited
+
+
+def test_a_reload_without_changes_writes_nothing(sample, sample_text, write_fixture):
+    records = sum(model.history.count() for model in GUIDANCE_MODELS)
+    with CaptureQueriesContext(connection) as queries:
+        load(DATA / "sample.yaml")
+    assert sum(model.history.count() for model in GUIDANCE_MODELS) == records
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+
+
+def test_the_queries_of_a_load_do_not_grow_with_its_rows(sample_text, write_fixture, db):
+    def queries(text, name):
+        path = write_fixture(text, f"{name}.yaml")
+        with CaptureQueriesContext(connection) as captured:
+            load(path)
+        return len(captured)
+
+    small = queries(_copy(sample_text, "small"), "small")
+    large = queries(_copy(sample_text, "large", extra=40), "large")
+    assert Indicator.objects.filter(domain__authority__slug="large").count() == 84
+    # 200 more rows; SQLite splits a long insert into batches of its variable limit.
+    assert large - small <= 3
+
+
+def test_a_write_failing_midway_keeps_the_files_before_it(
+    sample_text, write_fixture, db, monkeypatch
+):
+    """Validation comes first (one bad file loads none); then each file has its own transaction,
+    so a file whose writing fails leaves nothing of itself and the files before it loaded."""
+    first = write_fixture(_copy(sample_text, "first"), "first.yaml")
+    second = write_fixture(_copy(sample_text, "second"), "second.yaml")
+    third = write_fixture(_copy(sample_text, "third"), "third.yaml")
+    original = loader._load_document
+
+    def fail_second(document, reason):
+        report = original(document, reason)  # written, then the failure undoes it
+        if document.slug == "second":
+            raise RuntimeError("disk full")
+        return report
+
+    monkeypatch.setattr(loader, "_load_document", fail_second)
+    err = StringIO()
+    with pytest.raises(RuntimeError):
+        call_command(
+            "load_thresholds", str(first), str(second), str(third), stdout=StringIO(), stderr=err
+        )
+    assert "second.yaml: writing failed, so nothing of it was written" in err.getvalue()
+    assert "the 1 file(s) before it stay loaded" in err.getvalue()
+    assert set(
+        Authority.objects.filter(slug__in=["first", "second", "third"]).values_list(
+            "slug", flat=True
+        )
+    ) == {"first"}
+    assert not Indicator.objects.filter(domain__authority__slug="second").exists()

@@ -440,3 +440,68 @@ def test_compare_next_steps_side_by_side_for_a_level(client):
     assert "The document gives no next steps for this level." in westmere
     assert "Westmere Family Information</h3>" in westmere
     assert page.index('id="area-northshire"') < page.index('id="area-westmere"')
+
+
+# --- Light rows for lists and tables (guidance/tables.py) ---------------------------------------
+
+
+def test_listed_indicators_show_what_the_models_show(client):
+    from guidance.tables import listed_indicators
+
+    northshire = Authority.objects.get(slug="northshire")
+    indicators = Indicator.objects.for_authorities([northshire]).in_document_order()
+    models = list(indicators.with_context())
+    listed = listed_indicators(indicators, northshire)
+    assert [i.pk for i in listed] == [i.pk for i in models]
+    assert any(i.domain.parent_id for i in models)  # grouped domains are shown as a path too
+    for light, model in zip(listed, models, strict=True):
+        assert light.get_absolute_url() == model.get_absolute_url()
+        assert (light.text, light.strategy_discussion) == (model.text, model.strategy_discussion)
+        assert (light.domain.pk, light.domain.path) == (model.domain.pk, model.domain.path)
+        assert (light.level.number, light.level.name) == (model.level.number, model.level.name)
+
+
+@pytest.mark.parametrize("extra", [{}, {"words": ["indicator", "2"]}, {"heading_level": 4}])
+def test_indicator_list_is_the_same_for_models_and_light_rows(extra):
+    from django.template.loader import render_to_string
+
+    from guidance.tables import listed_indicators
+
+    northshire = Authority.objects.get(slug="northshire")
+    indicators = Indicator.objects.for_authorities([northshire]).in_document_order()
+    models = render_to_string(
+        "includes/indicator_list.html", {"indicators": indicators.with_context(), **extra}
+    )
+    listed = render_to_string(
+        "includes/indicator_list.html",
+        {"indicators": listed_indicators(indicators, northshire), **extra},
+    )
+    assert listed == models
+    assert models.count("<li>") == len(indicators)
+    assert ("<mark>" in models) == ("words" in extra)
+    assert ("<h4 " in models) == ("heading_level" in extra)
+
+
+# The indicator list as a template loop, before it was written out in `indicator_groups`.
+INDICATOR_LIST_AS_A_LOOP = """{% load guidance %}{% regroup indicators by domain as domains %}
+{% for group in domains %}
+<h{{ heading_level|default:3 }} class="govuk-heading-s">{{ group.grouper.path }}</h{{ heading_level|default:3 }}>
+<ul class="govuk-list govuk-list--bullet indicator-list">
+  {% for indicator in group.list %}
+  <li><a class="govuk-link govuk-link--text-colour" href="{{ indicator.get_absolute_url }}">{% if words %}{{ indicator.text|highlight:words }}{% else %}{{ indicator.text }}{% endif %}</a>{% if indicator.strategy_discussion %} <strong class="govuk-tag govuk-tag--red">Strategy discussion</strong>{% endif %}</li>
+  {% endfor %}
+</ul>
+{% endfor %}
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("extra", [{}, {"words": ["indicator", "<"]}, {"heading_level": 4}])
+def test_indicator_list_markup_is_what_the_template_loop_gave(extra):
+    from django.template import engines
+    from django.template.loader import render_to_string
+
+    indicators = Indicator.objects.for_authorities(Authority.objects.all()).with_context()
+    context = {"indicators": indicators.in_document_order(), **extra}
+    loop = engines["django"].from_string(INDICATOR_LIST_AS_A_LOOP)
+    assert render_to_string("includes/indicator_list.html", context) == loop.render(context)
+    assert "Strategy discussion" in loop.render(context)

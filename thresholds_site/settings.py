@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set (and then leaves
+    # the answer uncompressed: BREACH). Static files never reach it: WhiteNoise answers first.
+    "guidance.caching.SecretFreeGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,6 +102,14 @@ WSGI_APPLICATION = "thresholds_site.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+
+# Public pages and API answers are cached whole (guidance/caching.py); keys name the versions of
+# the data shown, so any backend is never stale. Local memory per process by default; Redis
+# (redis://host:6379/1, Django's RedisCache) shares the warm cache between servers.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Seconds browsers and shared caches may reuse a public page without asking (then they revalidate
+# with the ETag, a 304 when nothing changed).
+CACHE_MAX_AGE = env.int("CACHE_MAX_AGE", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,7 +11,12 @@ from guidance.loader import (
 
 
 class Command(BaseCommand):
-    help = "Validate and load threshold fixtures (default: every YAML file in fixtures/)."
+    help = (
+        "Validate and load threshold fixtures (default: every YAML file in fixtures/). Every file "
+        "is validated first: one bad file means nothing is loaded. Each file is then written in "
+        "a transaction of its own: should writing one fail, the files before it stay loaded "
+        "and it and the files after it are not."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", help="YAML files to load")
@@ -30,12 +35,28 @@ class Command(BaseCommand):
                 for document in documents:
                     self.stdout.write(f"{document.path}: valid ({document.slug})")
                 return
-            reports = load_documents(documents, reason="load_thresholds")
         except DocumentError as exc:
-            for message in exc.messages:
-                self.stderr.write(message)
-            raise CommandError(
-                f"{len(exc.messages)} problem(s) found; nothing was loaded."
-            ) from None
-        for report in reports:
-            self.stdout.write(str(report))
+            self._refused(exc)
+        loaded = []
+
+        def report(line):  # each file's report as soon as its transaction has committed
+            loaded.append(line)
+            self.stdout.write(str(line))
+
+        try:
+            load_documents(documents, reason="load_thresholds", loaded=report)
+        except DocumentError as exc:
+            self._refused(exc)
+        except Exception:
+            failed = documents[len(loaded)].path
+            self.stderr.write(
+                f"{failed}: writing failed, so nothing of it was written; the {len(loaded)} "
+                f"file(s) before it stay loaded, the {len(documents) - len(loaded) - 1} after it "
+                "were not loaded."
+            )
+            raise
+
+    def _refused(self, exc):
+        for message in exc.messages:
+            self.stderr.write(message)
+        raise CommandError(f"{len(exc.messages)} problem(s) found; nothing was loaded.") from None

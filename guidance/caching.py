@@ -1,0 +1,161 @@
+"""Whole public pages and API answers, cached under the versions of what they show.
+
+Every change to an authority or any of its rows bumps `Authority.version` in the same transaction
+(guidance/models.py; the loader bumps once per document). A page about one authority is cached
+under that authority's id and version, a page about the whole site under a key every change of
+any authority moves (`site_version`); either costs one small query per request. The cache key and
+the ETag also hold the address asked for (scheme, host, path and query string), so a change is
+seen on the very next request, on every server, whatever the cache backend: nothing is ever
+invalidated, an old entry is simply never asked for again and expires.
+
+Only answers that are the same for everyone are cached: GET and HEAD from visitors without a
+session cookie (a signed-in lead previewing sees the live page), status 200 or 404 (a 404 is
+cached too: it is keyed by the same versions, so creating what was missing shows at once), and
+nothing that set a cookie, used a CSRF token, read the session or varies on Cookie. Admin is never
+wrapped. See README.md, "Caching".
+"""
+
+import hashlib
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.handlers.exception import response_for_exception
+from django.db.models import Count, Max, Sum
+from django.http import Http404, HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control
+
+from .models import Authority
+from .validators import has_control_characters
+
+logger = logging.getLogger(__name__)
+
+CACHED_STATUSES = {200, 404}
+# Entries are never stale (their keys name the versions), so this only bounds their memory.
+ENTRY_TIMEOUT = 24 * 60 * 60
+
+
+def site_version(request, *args, **kwargs):
+    """A key every change moves: the versions only grow, ids are never reused, so the number of
+    authorities, the highest id and the sum of the versions together never come back to an
+    earlier value unless nothing changed (a deletion lowers the count, a creation raises the
+    highest id, an edit raises the sum)."""
+    row = Authority.objects.aggregate(count=Count("pk"), last=Max("pk"), total=Sum("version"))
+    return f"site:{row['count']}:{row['last']}:{row['total']}"
+
+
+def authority_version(request, *args, slug, **kwargs):
+    """The authority's id and version; a slug that names no authority yet is keyed as such."""
+    if has_control_characters(slug):
+        # No slug holds one (the view answers 404), and PostgreSQL refuses a NUL in a query.
+        return "authority:invalid"
+    row = Authority.objects.filter(slug=slug).values_list("pk", "version").first()
+    return f"authority:{slug}:{row[0]}:{row[1]}" if row else f"authority:{slug}:none"
+
+
+def _serves_everyone(request):
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _cacheable(request, response):
+    session = getattr(request, "session", None)
+    return (
+        response.status_code in CACHED_STATUSES
+        and not response.streaming
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.accessed)
+        and not any(word in response.get("Cache-Control", "") for word in ("private", "no-store"))
+    )
+
+
+def _public(response, etag):
+    response.headers["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.CACHE_MAX_AGE)
+    return response
+
+
+def _cache_get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # A cache that is down makes pages slower, never broken.
+        logger.warning("Page cache unavailable for reading", exc_info=True)
+        return None
+
+
+def _cache_set(key, value):
+    try:
+        cache.set(key, value, ENTRY_TIMEOUT)
+    except Exception:
+        logger.warning("Page cache unavailable for writing", exc_info=True)
+
+
+def cached(version_of):
+    """A view decorator: the whole answer cached under `version_of(request, *args, **kwargs)`
+    and the address, with an ETag from the same key and `Cache-Control: public`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _serves_everyone(request):
+                response = view(request, *args, **kwargs)
+                if request.method in ("GET", "HEAD"):
+                    # Signed in (or about to be): the live page, kept by no one.
+                    patch_cache_control(response, private=True, no_cache=True)
+                return response
+            version = version_of(request, *args, **kwargs)
+            digest = hashlib.sha256(
+                # The date too: the level table prints today's date on the wall chart.
+                f"{version}\n{timezone.localdate()}\n{request.build_absolute_uri()}".encode()
+            ).hexdigest()
+            etag = f'"{digest[:40]}"'
+            conditional = get_conditional_response(request, etag=etag)
+            if conditional is not None:
+                return _public(conditional, etag) if conditional.status_code == 304 else conditional
+            key = f"guidance:page:{digest}"
+            entry = _cache_get(key)
+            if entry is not None:
+                status, headers, content = entry
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response.headers[name] = value
+                return _public(response, etag)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404 as exc:
+                # Rendered here (as Django would, a layer up) so that a 404 is cached too.
+                response = response_for_exception(request, exc)
+            if not _cacheable(request, response):
+                return response
+            entry = (response.status_code, list(response.headers.items()), response.content)
+            _cache_set(key, entry)
+            return _public(response, etag)
+
+        return wrapper
+
+    return decorator
+
+
+site_wide = cached(site_version)
+per_authority = cached(authority_version)
+
+
+class SecretFreeGZipMiddleware(GZipMiddleware):
+    """Django's gzip, only for answers holding no secret: compressing a secret next to text an
+    attacker chooses (a search word) leaks the secret through the size (BREACH). So not admin,
+    not an answer that sets a cookie (a CSRF or session cookie), not a page that used a CSRF token.
+    Public pages and the API hold none (their forms are GET forms)."""
+
+    def process_response(self, request, response):
+        if (
+            request.path.startswith(reverse("admin:index"))
+            or response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            return response
+        return super().process_response(request, response)

@@ -1,0 +1,132 @@
+"""England-sized data: the five real documents, each copied 30 times under a new slug and name.
+
+    python scripts/make_scale_set.py DIR            # write the 150 copies into DIR
+    python scripts/make_scale_set.py --time         # time loading the 155 files, and a reload
+
+A copy of `fixtures/dudley.yaml` number 7 is `dudley-copy-7.yaml`, slug `dudley-copy-7`, name
+`Dudley copy 7`; everything else is the real document's. `--time` loads into a scratch database
+(`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/scale_bench), created and dropped
+here, and prints the seconds of the first load of all 155 files and of a reload of the same files.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+COPIES = 30
+SCRATCH_URL = "postgres://postgres@127.0.0.1:5432/scale_bench"
+
+
+def copy_text(text, n):
+    """The document with its authority's slug and name (the first two lines under
+    `authority:`) given copy number n."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:5]):
+        for key, suffix in (("slug", f"-copy-{n}"), ("name", f" copy {n}")):
+            prefix = f"  {key}: "
+            if line.startswith(prefix):
+                lines[i] = f"{line}{suffix}"
+    return "\n".join(lines)
+
+
+def write_scale_set(directory, copies=COPIES):
+    """Write the copies into directory; return the paths of the copies and the real files."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for source in sorted(FIXTURES.glob("*.yaml")):
+        text = source.read_text(encoding="utf-8")
+        for n in range(1, copies + 1):
+            path = directory / f"{source.stem}-copy-{n}.yaml"
+            path.write_text(copy_text(text, n), encoding="utf-8")
+            paths.append(path)
+    return sorted(FIXTURES.glob("*.yaml")) + paths
+
+
+def setup_django(database_url=None):
+    """Django against the scratch database (created empty; dropped by drop_database)."""
+    os.environ["DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or SCRATCH_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thresholds_site.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
+    os.environ.setdefault("STATIC_MANIFEST", "false")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        _recreate(connection)
+    else:
+        # SQLite: a fresh file next to the set is the scratch database.
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        Path(name).unlink(missing_ok=True)
+    call_command("migrate", verbosity=0, interactive=False)
+    return connection
+
+
+def _recreate(connection):
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:  # connected to the `postgres` database
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(connection):
+    if connection.vendor != "postgresql":
+        return
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def timed_load(paths):
+    from django.core.management import call_command
+
+    out = StringIO()
+    start = time.perf_counter()
+    call_command("load_thresholds", *map(str, paths), stdout=out)
+    seconds = time.perf_counter() - start
+    totals = [0, 0, 0]
+    for line in out.getvalue().splitlines():
+        if ": " in line and " created, " in line:
+            counts = line.rsplit(": ", 1)[1].split(", ")
+            for i, part in enumerate(counts):
+                totals[i] += int(part.split()[0])
+    return seconds, totals
+
+
+def main(argv):
+    if argv and argv[0] != "--time":
+        paths = write_scale_set(argv[0])
+        print(f"{len(paths) - len(list(FIXTURES.glob('*.yaml')))} copies written to {argv[0]}")
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        paths = write_scale_set(directory)
+        connection = setup_django()
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+        try:
+            for what in ("first load", "reload (no changes)"):
+                seconds, (created, updated, removed) = timed_load(paths)
+                print(
+                    f"{what} of {len(paths)} files: {seconds:.2f} s "
+                    f"({created} created, {updated} updated, {removed} removed)"
+                )
+        finally:
+            drop_database(connection)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
