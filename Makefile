@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=true
 
-.PHONY: run test install chromium migrate load lint bench bench-scale clean
+.PHONY: run test install chromium migrate load lint bench bench-scale bench-throughput clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,15 @@ test: install chromium
 bench: load
 	$(PY) scripts/bench.py
 
+# 155 documents in a scratch PostgreSQL database: load times, then page times uncached and cached.
 bench-scale: install
 	$(PY) scripts/make_scale_set.py --time
+
+# Requests/s under wrk against gunicorn (2 workers, Redis page cache), next to a bare view.
+bench-throughput: install
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk || \
+		{ apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) scripts/bench_throughput.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist db.sqlite3 staticfiles

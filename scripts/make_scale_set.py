@@ -1,12 +1,16 @@
 """England-sized data: the five real documents, each copied 30 times under a new slug and name.
 
     python scripts/make_scale_set.py DIR            # write the 150 copies into DIR
-    python scripts/make_scale_set.py --time         # time loading the 155 files, and a reload
+    python scripts/make_scale_set.py --time         # time loading the 155 files, a reload, pages
 
 A copy of `fixtures/dudley.yaml` number 7 is `dudley-copy-7.yaml`, slug `dudley-copy-7`, name
 `Dudley copy 7`; everything else is the real document's. `--time` loads into a scratch database
 (`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/scale_bench), created and dropped
 here, and prints the seconds of the first load of all 155 files and of a reload of the same files.
+It then prints the median and p95 server time (Django's test client, in process, DEBUG off) of
+each page type and API endpoint of scripts/bench.py, about copies (`dudley-copy-17`, ...), and of
+two more searches: first uncached (dummy cache), then cached (local memory; one unmeasured
+request warms each page). BENCH_SCALE_RUNS (default 30) requests are measured per page.
 """
 
 import os
@@ -19,6 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 COPIES = 30
+# The copies the timed pages are about (copy 17 of dudley, hull and stoke-on-trent).
+SCALE_AUTHORITIES = ("dudley-copy-17", "hull-copy-17", "stoke-on-trent-copy-17")
+EXTRA_SEARCHES = {
+    "search: parent": "/search/?q=parent",
+    "search: domestic abuse": "/search/?q=domestic+abuse",
+}
 SCRATCH_URL = "postgres://postgres@127.0.0.1:5432/scale_bench"
 
 
@@ -57,6 +67,8 @@ def setup_django(database_url=None):
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("CACHE_URL", "dummycache://")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -108,6 +120,46 @@ def timed_load(paths):
     return seconds, totals
 
 
+def time_pages(runs):
+    """Print median and p95 ms of every page type about the copies, uncached then cached."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+
+    from guidance.models import Authority
+    from scripts.bench import measure, page_types
+
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    pages = {**page_types(*SCALE_AUTHORITIES), **EXTRA_SEARCHES}
+    # override_settings(CACHES=...) makes Django drop its cache connections (setting_changed).
+    modes = {
+        "uncached": {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+        "cached": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "scale-bench",
+            }
+        },
+    }
+    results = {}
+    for mode, caches in modes.items():
+        with override_settings(CACHES=caches):
+            client = Client()
+            for name, url in pages.items():
+                results.setdefault(name, {})[mode] = measure(client, url, runs)
+    print()
+    print(f"server time, ms, {runs} requests per page (in process, DEBUG off), about")
+    count = Authority.objects.count()
+    print(f"{', '.join(SCALE_AUTHORITIES)} among {count} authorities")
+    header = f"{'page type':24} {'status':>6} {'HTML B':>8}"
+    header += f" {'uncached p50':>12} {'p95':>7} {'cached p50':>10} {'p95':>7}"
+    print(header)
+    for name, by_mode in results.items():
+        u50, u95, size, _, status = by_mode["uncached"]
+        c50, c95, _, _, _ = by_mode["cached"]
+        print(f"{name:24} {status:6} {size:8} {u50:12.1f} {u95:7.1f} {c50:10.2f} {c95:7.2f}")
+
+
 def main(argv):
     if argv and argv[0] != "--time":
         paths = write_scale_set(argv[0])
@@ -124,6 +176,7 @@ def main(argv):
                     f"{what} of {len(paths)} files: {seconds:.2f} s "
                     f"({created} created, {updated} updated, {removed} removed)"
                 )
+            time_pages(int(os.environ.get("BENCH_SCALE_RUNS", "30")))
         finally:
             drop_database(connection)
 
