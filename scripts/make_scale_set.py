@@ -61,15 +61,12 @@ def write_scale_set(directory, copies=COPIES):
 def setup_django(database_url=None):
     """Django against the scratch database (created empty; dropped by drop_database)."""
     os.environ["DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or SCRATCH_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thresholds_site.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
-    os.environ.setdefault("STATIC_MANIFEST", "false")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("CACHE_URL", "dummycache://")
     sys.path.insert(0, str(ROOT))
+    from scripts.bench import bench_environment
+
+    bench_environment()
     import django
 
     django.setup()

@@ -108,3 +108,21 @@ def add_long_indicators(slug, domains=3, per_cell=4, length=220):
                 text = (words + filler * 10)[:length].rstrip() + "."
                 Indicator.objects.create(domain=domain, level=level, text=text, order=n)
     return authority
+
+
+# One page of each kind on the purpose-made documents, with the pages that run scripts of their own.
+PAGE_OF_EACH_KIND = [
+    "/",
+    "/search/?q=indicator",
+    "/compare/?authority=northshire&authority=southvale",
+    "/compare/next-steps/?authority=northshire&authority=southvale&level=3",
+    "/northshire/",
+    "/northshire/level/4/",
+    "/northshire/indicators/?level=3",
+    "/northshire/table/",
+    "/northshire/present/2/",
+    "/northshire/guidance/significant-harm/",
+    "/no/such/page/",
+    "/admin/login/",
+    "/api/v1/docs",
+]

@@ -18,25 +18,14 @@ from django.db import OperationalError, connections
 from django.test import override_settings
 from django.urls import reverse
 
+from .helpers import PAGE_OF_EACH_KIND
+
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import make_favicon  # noqa: E402
 
-PAGES = [
-    "/",
-    "/search/?q=school",
-    "/compare/?authority=southvale&authority=northshire",
-    "/northshire/",
-    "/southvale/level/4/",
-    "/northshire/indicators/?level=3",
-    "/northshire/table/",
-    "/northshire/present/2/",
-    "/northshire/guidance/significant-harm/",
-    "/no/such/page/",
-    "/admin/login/",
-    "/api/v1/docs",
-]
+PAGES = PAGE_OF_EACH_KIND
 PASSWORD = "A-long-pass-phrase-9"
 
 

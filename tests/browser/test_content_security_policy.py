@@ -5,24 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ..helpers import PAGE_OF_EACH_KIND
+
 pytestmark = pytest.mark.browser
 
-# One page of each kind, on the purpose-made documents, and the pages with scripts of their own.
-PAGES = [
-    "/",
-    "/search/?q=indicator",
-    "/compare/?authority=northshire&authority=southvale",
-    "/compare/next-steps/?authority=northshire&authority=southvale&level=3",
-    "/northshire/",
-    "/northshire/level/4/",
-    "/northshire/indicators/?level=3",
-    "/northshire/table/",
-    "/northshire/present/2/",
-    "/northshire/guidance/significant-harm/",
-    "/no/such/page/",
-    "/admin/login/",
-    "/api/v1/docs",
-]
+PAGES = PAGE_OF_EACH_KIND
 
 
 def test_pages_break_no_rule_of_the_content_security_policy(site, page):
