@@ -34,9 +34,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Browser tests drive Debian's chromium; Playwright cannot download a browser here.
+# Browser tests drive Debian's chromium; Playwright cannot download a browser here. The print
+# tests read the PDFs' text with poppler's pdftotext.
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@test -x /usr/bin/pdftotext || apt-get install -y -qq poppler-utils || \
+		{ apt-get update -qq && apt-get install -y -qq poppler-utils; }
 
 test: install chromium
 	$(PY) -m pytest

@@ -282,11 +282,12 @@ class NextStepInline(ScopedInline, admin.StackedInline):
 class IndicatorInline(ScopedInline, admin.TabularInline):
     model = Indicator
     # The table's columns: the short level and order first, then the indicator's words.
-    fields = ["level", "order", "text", "strategy_discussion", "source", "note"]
+    fields = ["level", "order", "text", "strategy_discussion", "source", "note", "incomplete"]
     ordering = ["level__number", "order"]
     formfield_overrides = {
         Indicator._meta.get_field("text"): {"widget": forms.Textarea(attrs={"rows": 2})},
         Indicator._meta.get_field("note"): {"widget": forms.Textarea(attrs={"rows": 1})},
+        Indicator._meta.get_field("incomplete"): {"widget": forms.Textarea(attrs={"rows": 1})},
     }
 
 

@@ -15,8 +15,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from .caching import per_authority, site_wide
 from .filters import IndicatorFilter
-from .forms import MAX_WORDS, MAX_WORDS_LENGTH
+from .forms import MAX_WORDS, MAX_WORDS_LENGTH, SearchPageForm
 from .models import Authority, Contact, Domain, Indicator, Level, LevelNumber
+from .search import Results, SearchEntry, SearchKind, parse
 from .validators import has_control_characters, web_href
 
 api = NinjaAPI(
@@ -67,6 +68,12 @@ class AuthorityOut(Schema):
 class NextStepOut(Schema):
     heading: str
     text: str
+    # True where the published document's text is cut off: the text is as printed, not completed.
+    incomplete: bool
+
+    @staticmethod
+    def resolve_incomplete(step):
+        return bool(step.incomplete)
 
 
 class ContactOut(Schema):
@@ -76,7 +83,6 @@ class ContactOut(Schema):
     url: str
     hours: str
     area: str
-    notes: str
     emergency: bool
     levels: list[int]
 
@@ -125,6 +131,7 @@ class SectionOut(Schema):
 
 class AuthorityDetailOut(AuthorityOut):
     caveat: str
+    emergency_route: str
     levels: list[LevelOut]
     contacts: list[ContactOut]
     domains: list[DomainOut]
@@ -141,8 +148,12 @@ class IndicatorOut(Schema):
     theme: str = Field(alias="domain.theme")
     text: str
     strategy_discussion: bool
-    source: str = Field(alias="document_source")
+    incomplete: bool
     url: str
+
+    @staticmethod
+    def resolve_incomplete(indicator):
+        return bool(indicator.incomplete)
 
     @staticmethod
     def resolve_url(indicator, context):
@@ -248,7 +259,7 @@ def list_indicators(
     q: str | None = Query(
         None,
         max_length=MAX_WORDS_LENGTH,
-        description=f"Words that must all appear in the text; at most {MAX_WORDS} words",
+        description=f"Words to search the text for, as in /search; at most {MAX_WORDS} words",
     ),
 ):
     filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.all())
@@ -261,3 +272,58 @@ def list_indicators(
             ]
         )
     return filterset.qs.with_context().in_document_order()
+
+
+class SearchResultOut(Schema):
+    kind: SearchKind
+    authority: str = Field(alias="authority.slug")
+    level: int | None
+    title: str
+    text: str
+    url: str
+
+    @staticmethod
+    def resolve_level(result):
+        return result.level.number if result.level else None
+
+    @staticmethod
+    def resolve_url(result, context):
+        return context["request"].build_absolute_uri(result.url)
+
+
+SEARCH_DESCRIPTION = (
+    f"Words, at most {MAX_WORDS}: every word must appear (stemmed: 'parents' finds 'parental'); "
+    '"quoted words" must appear together; a word ending in * finds the words starting with it; '
+    "the field's abbreviations and synonyms count (DV finds domestic abuse and violence)"
+)
+
+
+@api.get(
+    "/search",
+    response={200: list[SearchResultOut], 422: ValidationMessage},
+    summary="Search indicators, contacts, next steps and guidance sections, best first",
+)
+@decorate_view(site_wide)
+@paginate(IndicatorPagination)
+def search(
+    request,
+    q: str = Query(..., max_length=MAX_WORDS_LENGTH, description=SEARCH_DESCRIPTION),
+    authority: str | None = Query(None, description="Authority slug, e.g. hull"),
+    kind: str | None = Query(None, description="contact, section, next_step or indicator"),
+):
+    form = SearchPageForm({"q": q, "area": authority or "", "kind": kind or ""})
+    errors = dict(form.errors) if not form.is_valid() else {}
+    if not errors and not q.strip():
+        errors["q"] = ["Enter words to search for"]
+    if errors:
+        names = {"area": "authority"}
+        raise ValidationError(
+            [
+                {"loc": ("query", names.get(name, name)), "msg": " ".join(messages)}
+                for name, messages in errors.items()
+            ]
+        )
+    entries = SearchEntry.objects.all()
+    if form.cleaned_data["area"]:
+        entries = entries.filter(authority_id=form.authorities[form.cleaned_data["area"]])
+    return Results(parse(q), entries, kind=form.cleaned_data["kind"])

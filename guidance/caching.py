@@ -27,7 +27,14 @@ from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    has_vary_header,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.regex_helper import _lazy_re_compile
+from django.utils.text import compress_string
 
 from .models import Authority
 from .validators import has_control_characters
@@ -35,6 +42,9 @@ from .validators import has_control_characters
 logger = logging.getLogger(__name__)
 
 CACHED_STATUSES = {200, 404}
+# As GZipMiddleware decides: shorter answers are not worth compressing.
+GZIP_MIN_LENGTH = 200
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 # Entries are never stale (their keys name the versions), so this only bounds their memory.
 ENTRY_TIMEOUT = 24 * 60 * 60
 
@@ -95,6 +105,34 @@ def _cache_set(key, value):
         logger.warning("Page cache unavailable for writing", exc_info=True)
 
 
+def _compressed(content):
+    """The gzip form, made once per entry rather than on every hit (these answers hold no secret,
+    so one fixed compression leaks nothing; see SecretFreeGZipMiddleware)."""
+    if len(content) < GZIP_MIN_LENGTH:
+        return None
+    compressed = compress_string(content)
+    return compressed if len(compressed) < len(content) else None
+
+
+def _from_entry(request, entry, etag):
+    status, headers, content, compressed = entry
+    gzipped = compressed is not None and ACCEPTS_GZIP.search(
+        request.META.get("HTTP_ACCEPT_ENCODING", "")
+    )
+    response = HttpResponse(compressed if gzipped else content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    _public(response, etag)
+    if compressed is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if gzipped:
+        # What GZipMiddleware would have done, which now leaves this answer alone.
+        response.headers["Content-Length"] = str(len(compressed))
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["ETag"] = f"W/{etag}"
+    return response
+
+
 def cached(version_of):
     """A view decorator: the whole answer cached under `version_of(request, *args, **kwargs)`
     and the address, with an ETag from the same key and `Cache-Control: public`."""
@@ -117,14 +155,11 @@ def cached(version_of):
             conditional = get_conditional_response(request, etag=etag)
             if conditional is not None:
                 return _public(conditional, etag) if conditional.status_code == 304 else conditional
-            key = f"guidance:page:{digest}"
+            # "page2": entries hold the gzip form too; entries of the older shape are never read.
+            key = f"guidance:page2:{digest}"
             entry = _cache_get(key)
             if entry is not None:
-                status, headers, content = entry
-                response = HttpResponse(content, status=status)
-                for name, value in headers:
-                    response.headers[name] = value
-                return _public(response, etag)
+                return _from_entry(request, entry, etag)
             try:
                 response = view(request, *args, **kwargs)
             except Http404 as exc:
@@ -132,7 +167,12 @@ def cached(version_of):
                 response = response_for_exception(request, exc)
             if not _cacheable(request, response):
                 return response
-            entry = (response.status_code, list(response.headers.items()), response.content)
+            entry = (
+                response.status_code,
+                list(response.headers.items()),
+                response.content,
+                _compressed(response.content),
+            )
             _cache_set(key, entry)
             return _public(response, etag)
 

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 
 from .forms import IndicatorFilterForm, WordsField
-from .models import Authority, Domain, Indicator, LevelNumber, Theme
+from .models import Authority, Domain, Indicator, LevelNumber, SearchEntry, SearchKind, Theme
 
 
 class WordsFilter(django_filters.CharFilter):
@@ -26,12 +26,18 @@ class IndicatorFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     domain = django_filters.ChoiceFilter(
-        method="filter_domain", label="Domain", choices=[], empty_label="All domains"
+        method="filter_domain",
+        label="Domain",
+        choices=[],
+        empty_label="All domains",
+        help_text="The document’s own headings for its indicators.",
     )
     theme = django_filters.MultipleChoiceFilter(
         field_name="domain__theme",
         choices=Theme.choices,
         label="Theme",
+        help_text="A grouping every area shares, so areas can be compared; "
+        "a theme can cover several of the document’s headings.",
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -48,11 +54,46 @@ class IndicatorFilter(django_filters.FilterSet):
         if authority is not None:
             used = set(domains.values_list("theme", flat=True))
             self.filters["theme"].extra["choices"] = [c for c in Theme.choices if c[0] in used]
+            # The area's own level names (its levels are fetched with it: no query).
+            self.filters["level"].extra["choices"] = [
+                (level.number, f"Level {level.number}: {level.name}")
+                for level in authority.levels.all()
+            ] or LevelNumber.choices
             # The page is already about one authority.
             del self.filters["authority"]
+
+    def chosen(self):
+        """The filters chosen, each as (what it is, the query string without it), for the
+        page's removable tags; none while the form has errors (the error summary says why)."""
+        if not self.is_valid():
+            return []
+        data, chosen = self.form.cleaned_data, []
+        choices = {
+            name: {str(value): label for value, label in self.filters[name].extra["choices"]}
+            for name in ("level", "theme")
+        }
+        if data.get("q"):
+            chosen.append((f"Words: {data['q']}", self._without("q", self.data.get("q"))))
+        for value in data.get("level") or ():
+            chosen.append((choices["level"].get(str(value), value), self._without("level", value)))
+        if data.get("domain"):
+            chosen.append((f"Domain: {data['domain']}", self._without("domain", data["domain"])))
+        for value in data.get("theme") or ():
+            label = f"Theme: {choices['theme'].get(value, value)}"
+            chosen.append((label, self._without("theme", value)))
+        return chosen
+
+    def _without(self, name, value):
+        query = self.data.copy()
+        query.pop("page", None)
+        query.setlist(name, [v for v in query.getlist(name) if v != str(value)])
+        return "?" + query.urlencode() if query.urlencode() else "?"
 
     def filter_domain(self, queryset, name, value):
         return queryset.in_domain(value)
 
     def filter_words(self, queryset, name, value):
-        return queryset.matching(value)
+        """Indicators the search engine finds for the words (guidance/search.py: stemmed, with
+        the field's synonyms; "quoted phrases" and prefix*), in whatever order the caller asks."""
+        entries = SearchEntry.objects.filter(kind=SearchKind.INDICATOR).matching(value)
+        return queryset.filter(pk__in=entries.values("indicator_id"))

@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from .loader import (
     MAX_DOCUMENT_BYTES,
@@ -19,7 +21,7 @@ from .loader import (
     load_documents,
     read_document,
 )
-from .models import Authority, ImportPreview, LevelNumber, Theme
+from .models import Authority, ImportPreview, LevelNumber, SearchKind, Theme
 from .validators import validate_no_control_characters
 
 # Every word is one more condition on the query (SQLite refuses about a thousand), and nobody
@@ -71,7 +73,10 @@ class IndicatorFilterForm(forms.Form):
 class SearchForm(forms.Form):
     q = WordsField(
         label="Search the guidance of every area",
-        help_text="Words in an indicator, for example “missing from school” or “hygiene”",
+        help_text=(
+            "Words in an indicator, contact, next step or guidance section, for example "
+            "“domestic abuse”, “MASH” or “consent”"
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -86,8 +91,55 @@ class SearchForm(forms.Form):
         return self.cleaned_data.get("q", "").split() if self.is_valid() else []
 
 
+class SearchPageForm(SearchForm):
+    """The search page's form: words, and optionally one area; `kind` comes from the links of
+    the counts per kind, and a new search starts again from every kind."""
+
+    q = WordsField(
+        label="Search the guidance of every area",
+        help_text=(
+            "Words in an indicator, contact, next step or guidance section, for example "
+            "“domestic abuse”, “MASH” or “consent”"
+        ),
+    )
+    area = forms.ChoiceField(required=False, label="Area")
+    kind = forms.ChoiceField(required=False, choices=[("", "Everything"), *SearchKind.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = Authority.objects.order_by("name").values_list("slug", "pk", "name")
+        self.authorities = {slug: pk for slug, pk, _ in rows}
+        self.fields["area"].choices = [("", "All areas"), *((s, name) for s, _, name in rows)]
+        # The area select is written out by the template from `area_options`: rendered by
+        # crispy-forms, 155 options cost 40 ms a page.
+        self.helper.layout = Layout(Field.text("q", label_size=Size.MEDIUM))
+
+    def area_options(self):
+        chosen = self["area"].value() or ""
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if value == chosen else "", label)
+                for value, label in self.fields["area"].choices
+            ),
+        )
+
+    def clean_q(self):
+        text = self.cleaned_data["q"]
+        from .search import parse  # search.py reads these forms' words
+
+        if text.strip() and not parse(text):
+            raise forms.ValidationError(
+                "Enter words to search for: letters or numbers, not only punctuation",
+                code="no_words",
+            )
+        return text
+
+
 class CompareForm(forms.Form):
-    """Two to five authorities, and a theme or all themes; a GET form so the address holds it."""
+    """Two to five authorities and one theme (the first if none is chosen: every theme at once
+    is a page many screens long); a GET form so the address holds it."""
 
     authority = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -102,7 +154,10 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = Authority.objects.all()
         self.fields["theme"] = forms.ChoiceField(
-            choices=[("", "All themes"), *Theme.choices], required=False, label="Theme"
+            choices=Theme.choices,
+            required=False,
+            label="Theme",
+            help_text="A grouping every area shares, so areas can be compared.",
         )
         self.helper = FormHelper()
         self.helper.form_method = "get"
@@ -118,6 +173,9 @@ class CompareForm(forms.Form):
             raise forms.ValidationError("Choose between 2 and 5 areas to compare")
         return authorities
 
+    def clean_theme(self):
+        return self.cleaned_data.get("theme") or Theme.choices[0][0]
+
 
 class NextStepsCompareForm(CompareForm):
     def __init__(self, *args, **kwargs):
@@ -132,7 +190,7 @@ class NextStepsCompareForm(CompareForm):
         )
         self.helper.layout = Layout(
             Field.checkboxes("authority", legend_size=Size.SMALL, small=True),
-            Field.radios("level", legend_size=Size.SMALL, small=True, inline=True),
+            Field.radios("level", legend_size=Size.SMALL, inline=True),
         )
 
 

@@ -32,9 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import validators
@@ -114,28 +116,46 @@ class _Refused(Exception):
 _BOOLEANS = yaml.constructor.SafeConstructor.bool_values
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPENS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
-_CLOSES = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-def _compose(text):
-    """The node tree, after a pass over the parser's events that refuses anchors, aliases and
-    deep nesting before anything is built from them (composing is recursive)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_YAML_LOADER):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+class _ComposingLoader(yaml.composer.Composer, _YAML_LOADER):
+    """libyaml's parser with PyYAML's composer, which looks at each event before it builds a node
+    from it: an anchor or alias, or nesting deeper than the schema, is refused there, in the one
+    pass over the text (libyaml's own composer recurses without a limit and resolves aliases)."""
+
+    def __init__(self, text):
+        _YAML_LOADER.__init__(self, text)
+        yaml.composer.Composer.__init__(self)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or event.anchor:
             raise _Refused(
                 event.start_mark,
                 "YAML anchors and aliases (& and *) are not allowed: write each value out",
             )
-        if isinstance(event, _OPENS):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _Refused(
-                    event.start_mark, f"nested more than {MAX_DEPTH} deep; the schema is not"
-                )
-        elif isinstance(event, _CLOSES):
-            depth -= 1
-    return yaml.compose(text, Loader=_YAML_LOADER)
+        if not isinstance(event, _OPENS):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(
+                event.start_mark, f"nested more than {MAX_DEPTH} deep; the schema is not"
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _compose(text):
+    """The node tree, parsed once; anchors, aliases and deep nesting are refused before anything
+    is built from them (composing is recursive)."""
+    loader = _ComposingLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 # --- The schema: one table of keys per model ----------------------------------------------------
@@ -428,9 +448,13 @@ AUTHORITY = Table(
         Key("source_file"),
         Key("website", check=WEB_ADDRESS),
         Key("caveat"),
+        Key("emergency_route"),
     ),
 )
-NEXT_STEP = Table(NextStep, (Key("heading", required=True), Key("text", required=True)))
+NEXT_STEP = Table(
+    NextStep,
+    (Key("heading", required=True), Key("text", required=True), Key("incomplete")),
+)
 LEVEL = Table(
     Level,
     (
@@ -448,6 +472,7 @@ INDICATOR = Table(
         Key("strategy_discussion", BOOLEAN),
         Key("source"),
         Key("note"),
+        Key("incomplete"),
     ),
 )
 DOMAIN = Table(
@@ -893,18 +918,22 @@ class _Sync:
         writes those); new rows get their keys. Returns the rows created and the rows changed."""
         created = self.creates.pop(model, [])
         changed, fields = self.updates.pop(model, ([], set()))
-        if history:
+        if history and not connection.features.can_return_rows_from_bulk_insert:
+            # New rows come back without their keys: simple_history finds them again.
             if created:
                 bulk_create_with_history(created, model, default_change_reason=self.reason)
             if changed:
                 bulk_update_with_history(
                     changed, model, sorted(fields), default_change_reason=self.reason
                 )
-        else:
-            if created:
-                model.objects.bulk_create(created)
-            if changed:
-                model.objects.bulk_update(changed, sorted(fields))
+            return created, changed
+        if created:
+            model.objects.bulk_create(created)
+        if changed:
+            model.objects.bulk_update(changed, sorted(fields))
+        if history:
+            _record_history(model, created, "+", self.reason)
+            _record_history(model, changed, "~", self.reason)
         return created, changed
 
     def remove(self, rows):
@@ -912,6 +941,45 @@ class _Sync:
             obj._change_reason = self.reason
             obj.delete()
             self.report.removed += 1
+
+
+# Rows whose history records one statement writes (SQLite allows 32,766 parameters, once 999).
+HISTORY_BATCH = 900
+
+
+@functools.cache
+def _history_model(model):
+    # `Model.history` builds a new manager class at each use (simple_history's descriptor).
+    return model.history.model
+
+
+def _record_history(model, rows, kind, reason):
+    """Write each row's history record as the row now is in the database, as simple_history's
+    bulk_history_create would write it (every tracked column, the history type, the change reason
+    and the user of the request, if any), with INSERT ... SELECT: the database copies the rows, so
+    no record is built or sent from Python (that was half the time of loading a document)."""
+    if not rows or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = _history_model(model)
+    meta = history._meta
+    names = [field.attname for field in history.tracked_fields]
+    extra = ("history_date", "history_change_reason", "history_type", "history_user")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in (*names, *extra))
+    user = history.get_default_history_user(rows[0])
+    when = meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
+    values = [when, reason, kind, user.pk if user is not None else None]
+    keys = [row.pk for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), HISTORY_BATCH):
+            batch = keys[start : start + HISTORY_BATCH]
+            rows_now = model._base_manager.filter(pk__in=batch).order_by("pk")
+            select, params = rows_now.values_list(*names).query.sql_with_params()
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+                f"SELECT copied.*, %s, %s, %s, %s FROM ({select}) copied",
+                [*values, *params],
+            )
 
 
 def load_documents(documents, reason="load_thresholds", loaded=None) -> list[LoadReport]:
@@ -932,6 +1000,10 @@ def load_documents(documents, reason="load_thresholds", loaded=None) -> list[Loa
             if report.created or report.updated or report.removed:
                 # Bulk writes send no signals: pages cached under the old version go stale.
                 bump_versions([report.authority_id])
+                # Nor do they write the rows' search entries: written again for the authority.
+                from .search import rebuild as rebuild_search  # search's forms import the loader
+
+                rebuild_search([report.authority_id])
         reports.append(report)
         if loaded is not None:
             loaded(report)
@@ -1054,7 +1126,7 @@ def _link_contact_levels(authority, rows, wanted_rows, levels, created, changed,
             records += Contact.history.bulk_history_create(
                 rows_of_kind, update=kind == "~", default_change_reason=sync.reason
             )
-    link_records = Contact.history.model.levels.model
+    link_records = _history_model(Contact).levels.model
     link_records.objects.bulk_create(
         link_records(history_id=record.pk, id=link_id, contact_id=record.id, level_id=level_id)
         for record in records

@@ -6,6 +6,8 @@ next and whom to call. Every domain with indicators carries a shared theme so th
 be compared with each other.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +21,12 @@ from .validators import validate_web_address
 
 WEB_ADDRESS_HELP = (
     "As printed: starting http:// or https://, or a plain address (www.example.org.uk)."
+)
+
+
+INCOMPLETE_HELP = (
+    "What is cut off or missing in the published document, when this text is incomplete there "
+    "(pages then mark it as incomplete); empty when the text is whole."
 )
 
 
@@ -126,6 +134,13 @@ class Authority(models.Model):
         blank=True,
         help_text="The document's own words on professional judgement (not a checklist).",
     )
+    emergency_route = models.TextField(
+        blank=True,
+        help_text=(
+            "The document's own words on whom to contact about significant harm, for a document "
+            "that prints no number for it; shown in the emergency banner."
+        ),
+    )
     leads = models.ManyToManyField(
         "auth.User",
         blank=True,
@@ -213,6 +228,7 @@ class NextStep(models.Model):
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="next_steps")
     heading = models.CharField(max_length=200)
     text = models.TextField()
+    incomplete = models.TextField(blank=True, help_text=INCOMPLETE_HELP)
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -310,12 +326,6 @@ class IndicatorQuerySet(GuidanceQuerySet):
         """Indicators of a domain, or of every domain grouped under it, by name."""
         return self.filter(Q(domain__name__iexact=name) | Q(domain__parent__name__iexact=name))
 
-    def matching(self, words):
-        """Indicators whose text contains every word, ignoring case."""
-        for word in words.split():
-            self = self.filter(text__icontains=word)
-        return self
-
     def in_document_order(self):
         return self.order_by("domain__authority__name", "level__number", "domain__order", "order")
 
@@ -324,6 +334,7 @@ class IndicatorQuerySet(GuidanceQuerySet):
         "pk",
         "text",
         "strategy_discussion",
+        "incomplete",
         "domain_id",
         "domain__name",
         "domain__parent__name",
@@ -351,6 +362,7 @@ class Indicator(models.Model):
         max_length=300, blank=True, help_text="Where in the document, if not the domain's source."
     )
     note = models.TextField(blank=True, help_text="A remark on the transcription.")
+    incomplete = models.TextField(blank=True, help_text=INCOMPLETE_HELP)
 
     history = HistoricalRecords()
     objects = IndicatorQuerySet.as_manager()
@@ -419,6 +431,12 @@ class Contact(models.Model):
 
     def get_absolute_url(self):
         return self.authority.get_absolute_url()
+
+    @property
+    def reachable(self):
+        """Whether the document gives a way to get in touch (a number, email or web address);
+        pages show only such contacts as cards."""
+        return bool(self.phones or self.emails or self.url)
 
 
 class GuidanceSection(models.Model):
@@ -494,3 +512,115 @@ for _model in (Authority, Level, NextStep, Domain, Indicator, Contact, GuidanceS
 m2m_changed.connect(
     _bump_for_contact_levels, sender=Contact.levels.through, dispatch_uid="bump-contact-levels"
 )
+
+
+# --- Search: one entry per searchable row (guidance/search.py) -----------------------------------
+
+
+class SearchEntryQuerySet(GuidanceQuerySet):
+    def matching(self, query):
+        """Entries matching a search box's text (or a parsed `search.Query`); none if it has no
+        words. Uses the GIN index on PostgreSQL; the same rows on SQLite."""
+        from . import search
+
+        return search.matching(self, query)
+
+    def ranked(self, query):
+        """Best first for the query: see `search.ranked`."""
+        from . import search
+
+        return search.ranked(self, query)
+
+
+class SearchKind(models.TextChoices):
+    """What a search result is, in the order results of equal rank are listed."""
+
+    CONTACT = "contact", "Contact"
+    SECTION = "section", "Guidance section"
+    NEXT_STEP = "next_step", "Next step"
+    INDICATOR = "indicator", "Indicator"
+
+
+def _one_row_of_its_kind():
+    """An entry's row is in the column its kind names, and no other column holds one."""
+    either = Q()
+    for kind in SearchKind.values:
+        either |= Q(kind=kind, **{f"{other}__isnull": other != kind for other in SearchKind.values})
+    return either
+
+
+class SearchEntry(models.Model):
+    """The searchable words of one indicator, contact, next step or guidance section, normalised
+    and stemmed with the field's synonyms added (guidance/search.py); never edited by hand.
+    Written on save (signals below) and per document by the loader (`search.rebuild`); deleted
+    with its row."""
+
+    Kind = SearchKind
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=SearchKind.choices)
+    # Exactly the one of its kind is set (see the constraint), so an entry is unique per row.
+    indicator = models.OneToOneField(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    next_step = models.OneToOneField(
+        NextStep, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    section = models.OneToOneField(
+        GuidanceSection,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+    )
+    title_terms = models.TextField(help_text="The terms of the title (contact name, heading).")
+    terms = models.TextField(help_text="The terms of the title and the text, padded by spaces.")
+
+    objects = SearchEntryQuerySet.as_manager()
+    authority_path = "authority"
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_row_of_its_kind(), name="search_entry_one_row_of_its_kind"
+            ),
+        ]
+        indexes = [
+            # PostgreSQL only: the migration skips it elsewhere (SQLite searches by substring).
+            GinIndex(SearchVector("terms", config="simple"), name="search_entry_terms"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.row_id}"
+
+    @property
+    def row(self):
+        return getattr(self, self.kind)
+
+    @property
+    def row_id(self):
+        return getattr(self, f"{self.kind}_id")
+
+
+def _update_search_entry(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata: related rows may not be there yet; `manage.py rebuild_search` after.
+        return
+    from . import search
+
+    search.update_entry(_SEARCHED[sender], instance)
+
+
+_SEARCHED = {
+    Indicator: SearchEntry.Kind.INDICATOR,
+    Contact: SearchEntry.Kind.CONTACT,
+    NextStep: SearchEntry.Kind.NEXT_STEP,
+    GuidanceSection: SearchEntry.Kind.SECTION,
+}
+for _model in _SEARCHED:
+    post_save.connect(
+        _update_search_entry, sender=_model, dispatch_uid=f"search-{_model.__name__}-save"
+    )

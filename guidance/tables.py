@@ -6,11 +6,13 @@ project it one row at a time and print it as a wall chart. Both need rows of bou
 domain whose cells hold more text than fits is split into continuation parts.
 """
 
+import itertools
+import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from .models import Indicator, Level, LevelNumber, Theme
+from .models import Indicator, Level, LevelNumber, NextStep, Theme
 
 # --- Indicators as lists and tables show them ----------------------------------------------------
 #
@@ -37,11 +39,12 @@ class ListedLevel:
 
 
 class ListedIndicator:
-    __slots__ = ("pk", "text", "strategy_discussion", "domain", "level", "url")
+    __slots__ = ("pk", "text", "strategy_discussion", "domain", "level", "url", "incomplete")
 
-    def __init__(self, pk, text, strategy_discussion, domain, level, url):
+    def __init__(self, pk, text, strategy_discussion, domain, level, url, incomplete=""):
         self.pk, self.text, self.strategy_discussion = pk, text, strategy_discussion
         self.domain, self.level, self.url = domain, level, url
+        self.incomplete = incomplete
 
     def get_absolute_url(self):
         return self.url
@@ -67,6 +70,7 @@ def listed_indicators(indicators, authority):
         pk,
         text,
         strategy,
+        incomplete,
         domain_id,
         name,
         parent,
@@ -81,7 +85,7 @@ def listed_indicators(indicators, authority):
         level = levels.get(level_id)
         if level is None:
             level = levels[level_id] = ListedLevel(level_id, number, level_name)
-        listed.append(ListedIndicator(pk, text, strategy, domain, level, url(pk)))
+        listed.append(ListedIndicator(pk, text, strategy, domain, level, url(pk), incomplete))
     return listed
 
 
@@ -116,9 +120,22 @@ def level_table(authority, cell_budget=None):
     return [part for row in ordered for part in _split(row, cell_budget)]
 
 
-def _split(row, budget):
-    columns = [_chunks(cell, budget) for cell in row.cells]
-    parts = max(len(chunks) for chunks in columns) or 1
+def split_rows(rows, cell_budget):
+    """The rows of `level_table()` split as the printed chart needs them: a domain whose cells
+    hold more than cell_budget characters goes on in rows of its own, marked "(continued)", each
+    column's indicators spread evenly over its rows."""
+    return [part for row in rows for part in _split(row, cell_budget, balanced=True)]
+
+
+def _split(row, budget, cost=None, balanced=False):
+    """The row in the fewest parts whose every cell stays within budget; `balanced` spreads each
+    column's indicators evenly over the parts rather than filling the first ones."""
+    cost = cost or _print_cost
+    parts = max(len(_chunks(cell, budget, cost)) for cell in row.cells) or 1
+    if balanced:
+        columns = [_balanced_chunks(cell, budget, cost, parts) for cell in row.cells]
+    else:
+        columns = [_chunks(cell, budget, cost) for cell in row.cells]
     return [
         TableRow(
             row.domain,
@@ -130,41 +147,113 @@ def _split(row, budget):
     ]
 
 
-def _chunks(indicators, budget):
+def _print_cost(indicator):
+    return len(indicator.text) + ITEM_OVERHEAD
+
+
+def _chunks(indicators, budget, cost=_print_cost, sizes=None):
     chunks, current, used = [], [], 0
-    for indicator in indicators:
-        cost = len(indicator.text) + ITEM_OVERHEAD
-        if current and used + cost > budget:
+    sizes = sizes or [cost(indicator) for indicator in indicators]
+    for indicator, size in zip(indicators, sizes, strict=True):
+        if current and used + size > budget:
             chunks.append(current)
             current, used = [], 0
         current.append(indicator)
-        used += cost
+        used += size
     if current:
         chunks.append(current)
     return chunks
 
 
+def _balanced_chunks(indicators, budget, cost, parts):
+    """At most `parts` chunks, in order, the fullest as little full as it can be (to a twentieth
+    of the budget's unit)."""
+    if parts == 1:
+        return [indicators] if indicators else []
+    sizes = [cost(indicator) for indicator in indicators]
+    low, high = max(sizes, default=0), budget
+    while high - low > 0.05:  # the smallest budget that still needs no more than `parts` chunks
+        middle = (low + high) / 2
+        if len(_chunks(indicators, middle, sizes=sizes)) <= parts:
+            high = middle
+        else:
+            low = middle
+    return _chunks(indicators, high, sizes=sizes)
+
+
 # --- Slides: the level table projected one row at a time -----------------------------------------
+
+# A projected cell at the smallest type of the slides (28px on a 1920x1080 screen; presentation.js
+# sizes the type up as far as the slide's text leaves room): about 30 characters a line and 25
+# lines (a level's name taking two), an indicator taking whole lines and a third of a line after
+# it. Measured in Chromium; the browser tests check that no slide of any document overflows.
+SLIDE_LINE_CHARS = 30
+SLIDE_CELL_LINES = 25
+SLIDE_ITEM_GAP = 0.35
+# Dudley's asterisk after an indicator that needs a strategy discussion.
+STRATEGY_MARK = "*"
+
+
+def slide_cost(indicator):
+    """The lines an indicator takes in a projected cell at the smallest type."""
+    length = len(indicator.text) + (len(STRATEGY_MARK) + 1 if indicator.strategy_discussion else 0)
+    return -(-length // SLIDE_LINE_CHARS) + SLIDE_ITEM_GAP
+
+
+def strategy_legend(authority, rows):
+    """What the mark of an indicator that needs a strategy discussion means, in the document's
+    own words (Dudley prints "* These themes indicate a strategy discussion will need to be held"
+    as a Level 4 next step), if any of the rows has such an indicator; else ""."""
+    text = (
+        NextStep.objects.filter(level__authority=authority, text__startswith=STRATEGY_MARK)
+        .order_by("level__number", "order", "id")
+        .values_list("text", flat=True)
+        .first()
+    )
+    marked = any(i.strategy_discussion for row in rows for cell in row.cells for i in cell)
+    if not marked:
+        return ""
+    return text or f"{STRATEGY_MARK} The document marks these as needing a strategy discussion."
 
 
 @dataclass
 class Slide:
     """Slide 1 shows the four levels with their summaries (row None); each later slide shows one
-    row of the level table, `columns` pairing each level with its cell."""
+    row of the level table (a domain, or a part of one), `columns` giving each level with its
+    cell and whether the domain has no indicator at that level at all ("None at this level")."""
 
     number: int
     row: TableRow | None
     columns: list
+    href: str = ""
+    previous: str = ""  # the addresses of the slides before and after ("" for none)
+    next: str = ""
+
+    @property
+    def marked(self):
+        """Whether an indicator on the slide needs a strategy discussion (the legend is shown)."""
+        return any(i.strategy_discussion for _, cell, _ in self.columns for i in cell or ())
 
 
-def slides(authority, cell_budget):
-    """The deck, numbered from 1: the levels, then the level table a row a slide."""
+def slides(authority, cell_lines=SLIDE_CELL_LINES):
+    """The deck, numbered from 1: the levels, then the level table a domain a slide, a domain
+    with more than a slide holds on as few slides as it fits, evenly filled."""
     levels = list(authority.levels.all())
-    first = Slide(1, None, [(level, None) for level in levels])
-    return [first] + [
-        Slide(number, row, list(zip(levels, row.cells, strict=True)))
-        for number, row in enumerate(level_table(authority, cell_budget), start=2)
-    ]
+    deck = [Slide(1, None, [(level, None, False) for level in levels])]
+    for row in level_table(authority):
+        empty = [not cell for cell in row.cells]
+        for part in _split(row, cell_lines, slide_cost, balanced=True):
+            columns = list(zip(levels, part.cells, empty, strict=True))
+            deck.append(Slide(len(deck) + 1, part, columns))
+    # Each slide's address from one reversal (a deck has a slide for each part of each domain).
+    head, _, tail = reverse("guidance:present", args=[authority.slug, _PK_MARK]).rpartition(
+        str(_PK_MARK)
+    )
+    for slide in deck:
+        slide.href = f"{head}{slide.number}{tail}"
+    for before, after in itertools.pairwise(deck):
+        before.next, after.previous = after.href, before.href
+    return deck
 
 
 # --- Comparison of authorities, level by level ---------------------------------------------------
@@ -219,8 +308,35 @@ def comparison(authorities, theme=""):
     return Comparison(authorities, theme, rows)
 
 
+@dataclass
+class NextStepsRow:
+    """One row of the next steps compared: `heading` where the areas' documents share it (the
+    first area's wording), else None and each cell shows its own headings; `cells` holds each
+    column's next steps for the row (a list, empty where the area has none)."""
+
+    heading: str | None
+    cells: list
+
+
+@dataclass
+class NextStepsComparison:
+    """Columns by authority (`{"authority", "level", "contacts"}`), rows of next steps lined up
+    by heading."""
+
+    columns: list
+    rows: list
+
+
+def heading_key(heading):
+    """A heading as compared across documents: case, spacing, quotes and end punctuation aside
+    ("Consent" and "consent:" match; the words shown are always the document's own)."""
+    words = re.sub(r"[‘’'“”\"]", "", heading).casefold().split()
+    return " ".join(words).rstrip("?:.;")
+
+
 def next_steps_comparison(authorities, number):
-    """Each authority's level `number` (None if it has none) with its next steps and contacts."""
+    """Each authority's level `number` (None if it has none), its next steps lined up with the
+    others' by heading, and its contacts that have a way to reach them."""
     authorities = list(authorities)
     levels = {
         level.authority_id: level
@@ -228,4 +344,63 @@ def next_steps_comparison(authorities, number):
         .filter(number=number)
         .prefetch_related("next_steps", "contacts")
     }
-    return [{"authority": a, "level": levels.get(a.pk)} for a in authorities]
+    columns = []
+    for authority in authorities:
+        level = levels.get(authority.pk)
+        contacts = [c for c in level.contacts.all() if c.reachable] if level else []
+        columns.append({"authority": authority, "level": level, "contacts": contacts})
+    steps = [
+        list(column["level"].next_steps.all()) if column["level"] else [] for column in columns
+    ]
+    return NextStepsComparison(columns, _aligned_rows(steps))
+
+
+def _aligned_rows(steps):
+    """Rows of next steps, `steps` holding each column's in document order.
+
+    A heading two or more columns share is one row, in an order that keeps every column's own
+    order where it can. The steps whose heading no other column has go in one row between
+    those shared rows, in document order under their own headings (the steps a document gives
+    between "Referral route" and "Consent" beside another's between the same two): a row as
+    tall as the longest column's part, not a row for each.
+    """
+    columns = len(steps)
+    seen = {}
+    for i, column in enumerate(steps):
+        for step in column:
+            seen.setdefault(heading_key(step.heading), set()).add(i)
+    shared = {key for key, where in seen.items() if len(where) > 1}
+    order = []  # the shared headings' keys, merged from every column's order
+    for column in steps:
+        cursor = -1
+        for step in column:
+            key = heading_key(step.heading)
+            if key not in shared:
+                continue
+            if key in order:
+                cursor = max(cursor, order.index(key))
+            else:
+                order.insert(cursor + 1, key)
+                cursor += 1
+    shared_rows = {key: NextStepsRow(None, [[] for _ in range(columns)]) for key in order}
+    free = {}  # index of the shared row before (-1: none) -> the row of unshared steps there
+    for i, column in enumerate(steps):
+        anchor = -1
+        for step in column:
+            key = heading_key(step.heading)
+            if key in shared_rows:
+                row = shared_rows[key]
+                if row.heading is None:
+                    row.heading = step.heading
+                row.cells[i].append(step)
+                anchor = order.index(key)
+                continue
+            if anchor not in free:
+                free[anchor] = NextStepsRow(None, [[] for _ in range(columns)])
+            free[anchor].cells[i].append(step)
+    rows = [free[-1]] if -1 in free else []
+    for index, key in enumerate(order):
+        rows.append(shared_rows[key])
+        if index in free:
+            rows.append(free[index])
+    return rows

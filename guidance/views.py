@@ -1,15 +1,24 @@
 """Practitioners' pages. Each page runs a fixed number of queries whatever the data size."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .filters import IndicatorFilter
-from .forms import CompareForm, NextStepsCompareForm, SearchForm
+from .forms import CompareForm, NextStepsCompareForm, SearchForm, SearchPageForm
 from .models import Authority, Contact, Indicator
-from .tables import comparison, level_table, listed_indicators, next_steps_comparison, slides
+from .search import RESULTS_PER_PAGE, Results, SearchEntry, parse
+from .tables import (
+    comparison,
+    level_table,
+    listed_indicators,
+    next_steps_comparison,
+    slides,
+    split_rows,
+    strategy_legend,
+)
 
 INDICATORS_PER_PAGE = 50
 
@@ -21,6 +30,10 @@ def _authority(slug, *related):
             "levels",
             Prefetch("contacts", Contact.objects.emergency(), to_attr="emergency_contacts"),
             *related,
+        ).annotate(
+            # Pages offer the indicators, the table and the slides only where there are some
+            # (Gloucestershire's document has no indicator table).
+            has_indicators=Exists(Indicator.objects.filter(domain__authority=OuterRef("pk")))
         ),
         slug=slug,
     )
@@ -47,6 +60,8 @@ def level_detail(request, slug, number):
     if level is None:
         raise Http404("No such level")
     prefetch_related_objects([level], "next_steps", "contacts")
+    # A contact the document gives no way to reach (no number, email or web address) is no card.
+    contacts = [contact for contact in level.contacts.all() if contact.reachable]
     indicators = listed_indicators(
         Indicator.objects.filter(level=level).in_document_order(), authority
     )
@@ -57,6 +72,7 @@ def level_detail(request, slug, number):
             "authority": authority,
             "level": level,
             "indicators": indicators,
+            "contacts": contacts,
             "previous_level": levels.get(number - 1),
             "next_level": levels.get(number + 1),
         },
@@ -76,7 +92,13 @@ def indicator_list(request, slug):
     return render(
         request,
         "guidance/indicators.html",
-        {"authority": authority, "filter": filterset, "page": page, "words": words},
+        {
+            "authority": authority,
+            "filter": filterset,
+            "chosen": filterset.chosen(),
+            "page": page,
+            "words": words,
+        },
     )
 
 
@@ -96,18 +118,24 @@ def indicator_detail(request, slug, pk):
 
 
 def search(request):
-    form = SearchForm(request.GET or None)
-    words = form.words
-    results = (
-        Indicator.objects.matching(" ".join(words)).with_context().in_document_order()
-        if words
-        else Indicator.objects.none()
-    )
-    return render(
-        request,
-        "guidance/search.html",
-        {"search_form": form, "words": words, "results": results, "searched": bool(words)},
-    )
+    """Indicators, contacts, next steps and guidance sections of every area (or one), ranked,
+    counted by kind and paged (guidance/search.py)."""
+    form = SearchPageForm(request.GET or None)
+    context = {"search_form": form, "searched": False}
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        data = form.cleaned_data
+        entries = SearchEntry.objects.all()
+        if data["area"]:
+            entries = entries.filter(authority_id=form.authorities[data["area"]])
+        results = Results(parse(data["q"]), entries, kind=data["kind"])
+        context.update(
+            searched=True,
+            q=data["q"],
+            area=data["area"],
+            results=results,
+            page=Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+        )
+    return render(request, "guidance/search.html", context)
 
 
 def section_detail(request, slug, section):
@@ -120,20 +148,24 @@ def section_detail(request, slug, section):
 
 # --- Trainers: the level table, presentation mode and the printed wall chart --------------------
 
-# Characters of indicator text a projected cell holds at 28px on a 1920x1080 screen, and a
-# printed cell before its row is split (rows never break across printed pages).
-SLIDE_CELL_BUDGET = 560
+# Characters of indicator text a printed cell holds before its row is split (rows never break
+# across printed pages). How much a projected cell holds: tables.SLIDE_CELL_LINES.
 PRINT_CELL_BUDGET = 900
 
 
 def level_table_view(request, slug):
+    """The table whole on screen; printed, a domain too long for a page goes on in rows of its
+    own marked "(continued)" (the page holds both; the print styles show the second)."""
     authority = _authority(slug)
+    rows = level_table(authority)
     return render(
         request,
         "guidance/level_table.html",
         {
             "authority": authority,
-            "rows": level_table(authority, cell_budget=PRINT_CELL_BUDGET),
+            "rows": rows,
+            "print_rows": split_rows(rows, PRINT_CELL_BUDGET),
+            "legend": strategy_legend(authority, rows),
             "printed": timezone.localdate(),
         },
     )
@@ -143,13 +175,20 @@ def presentation(request, slug, number=1):
     """The whole deck, showing slide `number`; JavaScript then moves between slides in place
     (so full screen survives), and every slide keeps its own address."""
     authority = _authority(slug)
-    deck = slides(authority, cell_budget=SLIDE_CELL_BUDGET)
+    deck = slides(authority)
     if not 1 <= number <= len(deck):
         raise Http404("No such slide")
+    rows = [slide.row for slide in deck if slide.row]
     return render(
         request,
         "guidance/presentation.html",
-        {"authority": authority, "slides": deck, "number": number, "count": len(deck)},
+        {
+            "authority": authority,
+            "slides": deck,
+            "number": number,
+            "count": len(deck),
+            "legend": strategy_legend(authority, rows),
+        },
     )
 
 
@@ -166,7 +205,7 @@ def compare(request):
 
 def compare_next_steps(request):
     form = NextStepsCompareForm(request.GET or None)
-    columns = []
+    table = None
     if form.is_valid():
-        columns = next_steps_comparison(form.cleaned_data["authority"], form.cleaned_data["level"])
-    return render(request, "guidance/compare_next_steps.html", {"form": form, "columns": columns})
+        table = next_steps_comparison(form.cleaned_data["authority"], form.cleaned_data["level"])
+    return render(request, "guidance/compare_next_steps.html", {"form": form, "comparison": table})

@@ -2,6 +2,7 @@
 
     python scripts/make_scale_set.py DIR            # write the 150 copies into DIR
     python scripts/make_scale_set.py --time         # time loading the 155 files, a reload, pages
+    python scripts/make_scale_set.py --time --load-only --loads 3   # three first loads, a reload
 
 A copy of `fixtures/dudley.yaml` number 7 is `dudley-copy-7.yaml`, slug `dudley-copy-7`, name
 `Dudley copy 7`; everything else is the real document's. `--time` loads into a scratch database
@@ -13,6 +14,8 @@ two more searches: first uncached (dummy cache), then cached (local memory; one 
 request warms each page). BENCH_SCALE_RUNS (default 30) requests are measured per page.
 """
 
+import argparse
+import cProfile
 import os
 import sys
 import tempfile
@@ -101,13 +104,22 @@ def drop_database(connection):
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def timed_load(paths):
+def timed_load(paths, profile=None):
+    """Seconds to load the files with load_thresholds, and the created, updated and removed
+    counts it reports; with `profile` (a file name), a cProfile of the load is written there."""
     from django.core.management import call_command
 
     out = StringIO()
+    profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
+    if profiler:
+        profiler.enable()
     call_command("load_thresholds", *map(str, paths), stdout=out)
+    if profiler:
+        profiler.disable()
     seconds = time.perf_counter() - start
+    if profiler:
+        profiler.dump_stats(profile)
     totals = [0, 0, 0]
     for line in out.getvalue().splitlines():
         if ": " in line and " created, " in line:
@@ -157,23 +169,61 @@ def time_pages(runs):
         print(f"{name:24} {status:6} {size:8} {u50:12.1f} {u95:7.1f} {c50:10.2f} {c95:7.2f}")
 
 
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("directory", nargs="?", help="only write the copies into DIRECTORY")
+    parser.add_argument(
+        "--time", action="store_true", help="time loading the 155 files, a reload, then pages"
+    )
+    parser.add_argument(
+        "--load-only", action="store_true", help="with --time: time the loads, not the pages"
+    )
+    parser.add_argument(
+        "--loads",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --time: N first loads, each into a freshly created database (default 1)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="with --time: write a cProfile of the (last) first load to FILE",
+    )
+    args = parser.parse_args(argv)
+    if not args.directory and not args.time:
+        parser.error("give a DIRECTORY to write the copies into, or --time")
+    return args
+
+
 def main(argv):
-    if argv and argv[0] != "--time":
-        paths = write_scale_set(argv[0])
-        print(f"{len(paths) - len(list(FIXTURES.glob('*.yaml')))} copies written to {argv[0]}")
+    args = parse_args(argv)
+    if args.directory:
+        paths = write_scale_set(args.directory)
+        count = len(paths) - len(list(FIXTURES.glob("*.yaml")))
+        print(f"{count} copies written to {args.directory}")
         return
     with tempfile.TemporaryDirectory() as directory:
         paths = write_scale_set(directory)
         connection = setup_django()
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
         try:
-            for what in ("first load", "reload (no changes)"):
-                seconds, (created, updated, removed) = timed_load(paths)
+            for run in range(args.loads):
+                if run:
+                    connection = setup_django()  # an empty database again
+                profile = args.profile if run == args.loads - 1 else None
+                seconds, (created, updated, removed) = timed_load(paths, profile)
                 print(
-                    f"{what} of {len(paths)} files: {seconds:.2f} s "
+                    f"first load of {len(paths)} files: {seconds:.2f} s "
                     f"({created} created, {updated} updated, {removed} removed)"
                 )
-            time_pages(int(os.environ.get("BENCH_SCALE_RUNS", "30")))
+            seconds, (created, updated, removed) = timed_load(paths)
+            print(
+                f"reload (no changes) of {len(paths)} files: {seconds:.2f} s "
+                f"({created} created, {updated} updated, {removed} removed)"
+            )
+            if not args.load_only:
+                time_pages(int(os.environ.get("BENCH_SCALE_RUNS", "30")))
         finally:
             drop_database(connection)
 

@@ -47,10 +47,15 @@ def test_authority_detail_has_levels_next_steps_contacts_domains_sections(client
     assert body["levels"][0]["definition"] == ""
     assert body["levels"][3]["definition"].startswith("Northshire level 4 definition:")
     assert body["levels"][1]["next_steps"] == [
-        {"heading": "Referral route", "text": "Northshire level 2 referral route."},
+        {
+            "heading": "Referral route",
+            "text": "Northshire level 2 referral route.",
+            "incomplete": False,
+        },
         {
             "heading": "Consent",
             "text": "Northshire level 2 consent.\n\n- Talk to the family first.",
+            "incomplete": False,
         },
     ]
     assert [c["name"] for c in body["levels"][3]["contacts"]] == [
@@ -71,7 +76,6 @@ def test_authority_detail_has_levels_next_steps_contacts_domains_sections(client
         "url": "https://northshire.example/front-door",
         "hours": "Office hours",
         "area": "",
-        "notes": "",
         "emergency": True,
         "levels": [3, 4],
     }
@@ -133,7 +137,9 @@ def test_indicators_filter_by_authority_level_and_words(client):
     assert row["domain_path"] == "Child's Development / Health"
     assert row["theme"] == "health"
     assert row["strategy_discussion"] is True
-    assert row["source"] == "Development table"
+    assert row["incomplete"] is False
+    # Where the document puts it and the transcription notes are for editors, not published.
+    assert "source" not in row and "note" not in row
     assert row["url"] == f"http://testserver/northshire/indicators/{row['id']}/"
 
 
@@ -142,7 +148,6 @@ def test_indicators_of_every_authority_without_a_filter(client):
     assert body["count"] == 37  # Northshire 30, Southvale 7, Westmere none
     assert {r["authority"] for r in body["results"]} == {"northshire", "southvale"}
     _, plain = get(client, "/api/v1/indicators", authority="northshire", q="education 1.1")
-    assert plain["results"][0]["source"] == ""  # neither the domain nor the indicator says
     assert plain["results"][0]["strategy_discussion"] is False
 
 

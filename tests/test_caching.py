@@ -238,6 +238,27 @@ def test_public_answers_are_public_and_gzipped(client, url):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/northshire/level/2/", "/api/v1/authorities"])
+def test_a_cached_answer_is_compressed_once_not_on_every_request(client, url, monkeypatch):
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    calls = []
+    monkeypatch.setattr(
+        "django.middleware.gzip.compress_string", lambda *a, **k: calls.append(a) or b""
+    )
+    monkeypatch.setattr("guidance.caching.compress_string", lambda *a, **k: calls.append(a) or b"")
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert calls == []
+    assert again["Content-Encoding"] == "gzip"
+    assert again["Content-Length"] == str(len(again.content))
+    assert again["ETag"] == first["ETag"]
+    assert gzip.decompress(again.content) == gzip.decompress(first.content)
+    plain = client.get(url, HTTP_ACCEPT_ENCODING="identity")
+    assert "Content-Encoding" not in plain
+    assert plain.content == gzip.decompress(first.content)
+    assert "Accept-Encoding" in plain["Vary"]
+
+
+@pytest.mark.django_db
 def test_cache_max_age_is_a_setting(client, settings):
     settings.CACHE_MAX_AGE = 60
     assert client.get("/northshire/")["Cache-Control"] == "public, max-age=60"

@@ -32,6 +32,9 @@ REAL = [
     "Education",
     "Child's Development",
     "indicator 3.1",
+    "contact",
+    "next_step",
+    '"front door" explo* <-> & | !',
 ]
 # Values that broke, or could break, a database or a conversion: past 64 bits, past the digits
 # Python turns into an integer, and more words than SQLite takes conditions.
@@ -53,12 +56,13 @@ def query(parameter, names):
 
 
 PAGES = {
-    "/search/": ["q"],
+    "/search/": ["q", "area", "kind", "page"],
     "/northshire/indicators/": ["q", "level", "domain", "theme", "page"],
     "/compare/": ["authority", "theme"],
     "/compare/next-steps/": ["authority", "level"],
 }
 API_PARAMETERS = ["authority", "level", "domain", "theme", "q", "limit", "offset"]
+SEARCH_PARAMETERS = ["q", "authority", "kind", "limit", "offset"]
 
 
 @pytest.mark.parametrize(
@@ -76,6 +80,17 @@ def test_pages_answer_any_query_string(client, path, parameter, data):
 @given(data=st.data())
 def test_indicators_endpoint_answers_any_query_string(client, parameter, data):
     url = f"/api/v1/indicators?{data.draw(query(parameter, API_PARAMETERS), label='query')}"
+    response = client.get(url)
+    assert response.status_code in (200, 422), url
+    if response.status_code == 422:
+        assert response.json()["errors"]
+
+
+@pytest.mark.parametrize("parameter", SEARCH_PARAMETERS)
+@fuzz_more
+@given(data=st.data())
+def test_search_endpoint_answers_any_query_string(client, parameter, data):
+    url = f"/api/v1/search?{data.draw(query(parameter, SEARCH_PARAMETERS), label='query')}"
     response = client.get(url)
     assert response.status_code in (200, 422), url
     if response.status_code == 422:

@@ -353,6 +353,31 @@ def test_changes_and_removals_are_recorded_in_history(sample, sample_text, write
     assert export("sample") == edited
 
 
+def _tracked(record_or_row, model):
+    return {
+        field.attname: getattr(record_or_row, field.attname)
+        for field in model.history.model.tracked_fields
+    }
+
+
+def test_each_history_record_holds_the_row_as_written(sample, sample_text, write_fixture):
+    # The loader writes history records in the database (INSERT ... SELECT): each holds every
+    # tracked column of its row as it was created, then as it was changed.
+    for model in GUIDANCE_MODELS:
+        for row in model.objects.for_authorities([sample]):
+            record = row.history.get(history_type="+")
+            assert _tracked(record, model) == _tracked(row, model), (model, row.pk)
+            assert record.history_change_reason == "load_thresholds"
+            assert record.history_user is None
+    edited = sample_text.replace("Few or no qualifications.", "Few qualifications.")
+    load(write_fixture(edited))
+    changed = Indicator.objects.get(text="Few qualifications.")
+    record = changed.history.latest("history_id")
+    assert record.history_type == "~"
+    assert _tracked(record, Indicator) == _tracked(changed, Indicator)
+    assert record.history_date > changed.history.earliest("history_id").history_date
+
+
 def test_a_reload_without_changes_writes_nothing(sample, sample_text, write_fixture):
     records = sum(model.history.count() for model in GUIDANCE_MODELS)
     with CaptureQueriesContext(connection) as queries:

@@ -9,11 +9,13 @@ import time
 from io import StringIO
 
 import pytest
+import yaml
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from guidance import loader
 from guidance.loader import MAX_DOCUMENT_BYTES
 from guidance.models import Authority, Contact
 
@@ -81,6 +83,19 @@ def test_deep_nesting_is_refused_without_a_traceback(write_fixture):
     path = write_fixture("[" * 5000, "deep.yaml")
     assert path.stat().st_size <= 10_000
     assert_refused_everywhere(path, "nested more than")
+
+
+def test_each_file_is_parsed_once(write_fixture, monkeypatch):
+    # The checks for aliases and depth run as the one pass composes the nodes (there used to be
+    # a pass over the parser's events first, then the parse again to compose).
+    path = write_fixture(NORTHSHIRE, "northshire.yaml")
+    composed = []
+    compose = loader._compose
+    monkeypatch.setattr(loader, "_compose", lambda text: composed.append(text) or compose(text))
+    for name in ("parse", "compose", "load", "safe_load"):
+        monkeypatch.setattr(yaml, name, lambda *args, name=name, **kwargs: pytest.fail(name))
+    call_command("load_thresholds", str(path), stdout=StringIO())
+    assert composed == [NORTHSHIRE]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_parsing(write_fixture):

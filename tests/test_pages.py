@@ -4,7 +4,7 @@ Northshire (rich), Southvale (small) and Westmere (no domains or indicators)."""
 import pytest
 from django.urls import reverse
 
-from guidance.models import Authority, Indicator
+from guidance.models import Authority, Domain, Indicator
 
 from .helpers import add_indicators, queries_before_and_after_more_data
 
@@ -84,10 +84,17 @@ def test_authority_without_a_website_links_to_none(client):
 def test_every_authority_page_has_the_emergency_banner(client):
     page = html(client, "/northshire/level/2/")
     banner = between(page, 'class="emergency-banner"', 'class="app-header"')
-    assert '<a href="tel:999">999</a>' in banner
-    assert "Worried about significant harm in Northshire" in banner
-    assert '<a href="tel:01234567890">01234 567890</a> (Office hours)' in banner
-    assert '<a href="tel:01234999000">01234 999000</a> (Out of office hours)' in banner
+    assert '<strong>Emergency <a class="phone-number" href="tel:999">999</a></strong>' in banner
+    # The first route on the line; every route with its hours one tap away (and, from tablet
+    # width, on the same line).
+    line = between(banner, 'class="emergency-banner__line"', 'class="emergency-banner__wide"')
+    assert 'Northshire Front Door <a class="phone-number" href="tel:01234567890">' in line
+    more = between(banner, 'class="emergency-banner__more"', "</details>")
+    assert '<a class="phone-number" href="tel:01234567890">01234 567890</a> (Office hours)' in more
+    assert (
+        '<a class="phone-number" href="tel:01234999000">01234 999000</a> (Out of office hours)'
+        in more
+    )
     # Police's 999 is said once, up front; a contact that is not an emergency route is left out.
     assert "Police" not in banner
     assert banner.count("tel:999") == 1
@@ -110,18 +117,28 @@ def test_level_page_has_summary_next_steps_contacts_and_indicators(client):
     page = html(client, "/northshire/level/3/")
     assert '<span class="level-tag">Level 3</span> Northshire Targeted</h1>' in page
     assert "Northshire level 3 summary." in page
-    steps = between(page, "What to do next</h2>", "Contacts</h2>")
+    # On a phone the contents list comes first, then the contacts, then what to do next.
+    contents = between(page, 'id="on-this-page"', "</nav>")
+    assert contents.index('href="#contacts"') < contents.index('href="#next-steps"')
+    assert contents.index('href="#next-steps"') < contents.index('href="#indicators"')
+    assert page.index('id="on-this-page"') < page.index('id="contacts">Contacts</h2>')
+    assert page.index("Contacts</h2>") < page.index("What to do next</h2>")
+    steps = between(page, "What to do next</h2>", "Indicators at this level</h2>")
     assert steps.index("Referral route") < steps.index("Consent")
     assert "Northshire level 3 referral route." in steps
     assert '<ul class="govuk-list govuk-list--bullet"><li>Talk to the family first.</li></ul>' in (
         steps
     )
-    contacts = between(page, "Contacts</h2>", "Indicators at this level</h2>")
+    contacts = between(page, "Contacts</h2>", "What to do next</h2>")
     assert "Northshire Front Door" in contacts
     assert 'href="tel:01234567890"' in contacts
     assert "Northshire Early Help Hub" not in contacts  # a level 2 contact
     indicators = page[page.index("Indicators at this level</h2>") :]
-    assert "Child&#x27;s Development / Education</h3>" in indicators
+    # Each domain a section of a GOV.UK accordion, its list reachable at #domain-<id>.
+    assert 'class="govuk-accordion" data-module="govuk-accordion"' in indicators
+    assert "Child&#x27;s Development / Education</span></h3>" in indicators
+    education = Domain.objects.get(authority__slug="northshire", name="Education")
+    assert f'id="domain-{education.pk}"' in indicators
     for text in ["Northshire education indicator 3.2", "Northshire exploitation indicator 3.1"]:
         assert text in indicators
     assert "Northshire health indicator 2.1" not in page  # a level 2 indicator
@@ -142,11 +159,12 @@ def test_level_page_shows_the_definition_and_the_strategy_discussion_mark(client
     assert 'rel="prev"' not in html(client, "/northshire/level/1/")
 
 
-def test_level_page_contact_cards_have_phones_mailto_website_area_and_notes(client):
+def test_level_page_contact_cards_have_phones_mailto_website_and_area_not_notes(client):
     page = html(client, "/northshire/level/2/")
-    card = between(page, "Northshire Early Help Hub</h3>", "Indicators at this level</h2>")
-    assert '<a class="govuk-link" href="tel:01234222333">01234 222333</a>' in card
-    assert '<a class="govuk-link" href="tel:07700900123">07700 900123</a>' in card
+    card = between(page, "Northshire Early Help Hub</h3>", "What to do next</h2>")
+    phone = '<a class="govuk-link phone-number" href="tel:{}">{}</a>'
+    assert phone.format("01234222333", "01234 222333") in card
+    assert phone.format("07700900123", "07700 900123") in card
     assert 'href="mailto:earlyhelp@northshire.example"' in card
     # A plain "www." address as printed, linked over https.
     assert (
@@ -154,7 +172,8 @@ def test_level_page_contact_cards_have_phones_mailto_website_area_and_notes(clie
         "www.northshire-earlyhelp.example</a>"
     ) in card
     assert "North and East wards" in card
-    assert "Ask for the duty worker." in card
+    # The transcription notes are for editors (admin), never on a public page.
+    assert "Ask for the duty worker." not in page
     front_door = between(
         html(client, "/northshire/level/4/"), "Northshire Front Door</h3>", "</dl>"
     )
@@ -164,7 +183,8 @@ def test_level_page_contact_cards_have_phones_mailto_website_area_and_notes(clie
 
 def test_level_of_an_authority_without_indicators_says_so(client):
     page = html(client, "/westmere/level/1/")
-    assert "The document lists no indicators for this level." in page
+    assert "has no table of indicators in a form this site can show" in page
+    assert 'href="#indicators"' not in page  # nothing to jump to
     assert "What to do next" not in page  # Westmere gives no next steps
     assert 'href="mailto:families@westmere.example"' in page
 
@@ -189,10 +209,18 @@ def test_indicator_filter_by_two_levels_and_a_domain_keeps_state_in_the_url(clie
     assert "Northshire education indicator 2.1" not in page  # another level
     assert "Northshire health indicator 3.1" not in page  # another domain
     compact = " ".join(page.split())
-    assert 'value="3" checked="checked"' in compact
-    assert 'value="4" checked="checked"' in compact
+    assert 'value="3" checked>' in compact
+    assert 'value="4" checked>' in compact
     assert 'value="2" checked' not in compact
     assert '<option value="Education" selected>' in page
+    # The area's own level names; the filter says how many are chosen, each removable.
+    assert "Level 3: Northshire Targeted</label>" in compact
+    assert "Filter indicators (3 chosen)" in compact
+    assert (
+        '<a class="app-filter-tag" href="?level=4&amp;domain=Education">'
+        '<span class="govuk-visually-hidden">Remove filter </span>Level 3: Northshire Targeted'
+    ) in compact
+    assert 'href="?level=3&amp;level=4">' in compact  # without the domain
 
 
 def test_indicator_filter_by_a_grouping_of_domains(client):
@@ -223,8 +251,11 @@ def test_bad_filter_values_show_the_form_not_an_error(client):
 
 def test_authority_without_indicators_lists_none(client):
     page = html(client, "/westmere/indicators/")
-    assert 'id="result-count" role="status">0 indicators</p>' in page
-    assert "No indicators match." in page
+    assert "has no table of indicators in a form this site can show" in page
+    assert 'id="result-count"' not in page
+    assert "No indicators match" not in page
+    assert "Theme" not in page  # no filter, no empty heading
+    assert 'href="/westmere/level/1/">Level 1: Westmere Universal</a>' in page
 
 
 def test_indicators_page_without_filters_lists_every_indicator_a_page_at_a_time(client):
@@ -249,7 +280,8 @@ def test_indicator_has_a_permanent_address_showing_it_in_context(client):
     assert "Northshire: Child&#x27;s Development / Health</span>" in page
     assert 'href="/northshire/level/4/"' in page
     assert "Strategy discussion</strong> The document marks this" in page
-    assert "Development table" in page  # where in the document
+    # Where the document puts it is a transcription note, for editors only.
+    assert "Development table" not in page
     others = page[page.index("Health at the other levels</h2>") :]
     assert "Northshire health indicator 3.1" in others
     assert "Northshire health indicator 1.1" in others
@@ -258,33 +290,35 @@ def test_indicator_has_a_permanent_address_showing_it_in_context(client):
     html(client, f"/southvale/indicators/{indicator.pk}/", status=404)
 
 
-def test_search_groups_by_authority_and_level_and_highlights(client):
+def test_search_labels_results_with_area_and_level_and_highlights(client):
+    # Every kind of row is searched now (tests/test_search.py); these words are in indicators.
     page = html(client, "/search/?q=health+indicator+4.1")
-    assert 'id="result-count" role="status">2 indicators found</p>' in page
-    assert page.index('<h2 class="govuk-heading-l">Northshire</h2>') < page.index(
-        '<h2 class="govuk-heading-l">Southvale</h2>'
-    )
-    assert "Northshire Specialist</h3>" in page
-    assert "Southvale Specialist</h3>" in page
+    assert "2 results for ‘health indicator 4.1’</p>" in page
+    assert "Indicators 2</strong>" not in page and "Indicators 2</a>" in page
+    northshire = page.index("Northshire <mark>health</mark>")
+    assert northshire < page.index("Southvale <mark>health</mark>")
+    assert '<span class="level-tag">Level 4</span></span> Northshire Specialist' in page
+    assert '<span class="level-tag">Level 4</span></span> Southvale Specialist' in page
     assert "Northshire <mark>health</mark> <mark>indicator</mark> <mark>4.1</mark>" in page
     assert "Southvale <mark>health</mark> <mark>indicator</mark> <mark>4.1</mark>" in page
 
 
 def test_search_escapes_what_it_highlights(client):
-    Indicator.objects.filter(text="Northshire health indicator 1.1").update(
-        text="Physically <b>well</b>."
-    )
+    indicator = northshire_indicator("Northshire health indicator 1.1")
+    indicator.text = "Physically <b>well</b>."
+    indicator.save()  # through save(), which writes its search entry
     page = html(client, "/search/?q=<b>well")
     assert "&lt;b&gt;well" in page
     assert "<b>well</b>" not in page
-    assert "<mark>&lt;b&gt;well</mark>&lt;/b&gt;." in page
+    # Punctuation is not searched: "<b>well" finds the words "b well" together.
+    assert "Physically &lt;<mark>b&gt;well</mark>&lt;/b&gt;." in page
 
 
 def test_search_without_results_suggests_what_to_try(client):
     page = html(client, "/search/?q=zebra+crossing")
-    assert "No indicators match “zebra crossing”" in page
+    assert "Nothing matches ‘zebra crossing’" in page
     assert "use fewer words" in page
-    assert 'id="result-count" role="status">0 indicators found</p>' in page
+    assert 'id="result-count" role="status">0 results for ‘zebra crossing’</p>' in page
 
 
 # --- Guidance sections --------------------------------------------------------------------------
@@ -346,8 +380,13 @@ def test_indicator_page_uses_a_fixed_number_of_queries(client):
 
 def test_level_table_has_every_indicator_by_domain_and_level(client):
     page = html(client, "/northshire/table/")
-    body = page[page.index('<tbody class="govuk-table__body">') :]
+    # On screen a domain a row; printed, long domains go on in "(continued)" rows (print's body).
+    screen = page.index('<tbody class="govuk-table__body level-table__screen">')
+    printed = page.index('<tbody class="govuk-table__body level-table__print">')
+    body = page[screen:printed]
     assert body.count("<li>") == 30
+    assert page[printed:].count("<li>") == 30
+    assert "(continued)" not in body
     rows = [
         "Child&#x27;s Development / Health</th>",
         "Child&#x27;s Development / Education</th>",
@@ -360,7 +399,9 @@ def test_level_table_has_every_indicator_by_domain_and_level(client):
     for number, name in enumerate(NORTHSHIRE_LEVELS, start=1):
         assert f'<span class="level-tag">Level {number}</span> {name}</th>' in page
     assert "Northshire · Northshire Levels of Need (Test edition, January 2026) · Printed" in page
-    assert "The document has no indicator table." in html(client, "/westmere/table/")
+    assert "has no table of indicators in a form this site can show" in html(
+        client, "/westmere/table/"
+    )
 
 
 def test_slides_have_their_own_addresses_and_unknown_slides_are_404(client):
@@ -432,14 +473,18 @@ def test_compare_shows_each_areas_local_level_names_level_by_level(client):
 
 def test_compare_next_steps_side_by_side_for_a_level(client):
     page = html(client, "/compare/next-steps/?authority=northshire&authority=westmere&level=2")
-    northshire = between(page, 'id="area-northshire"', "</section>")
+    northshire = between(page, 'id="area-northshire"', "</th>")
     assert "Northshire Early Help</a>" in northshire
-    assert "Northshire level 2 referral route." in northshire
-    assert "Northshire Early Help Hub</h3>" in northshire
-    westmere = between(page, 'id="area-westmere"', "</section>")
+    westmere = between(page, 'id="area-westmere"', "</th>")
     assert "The document gives no next steps for this level." in westmere
-    assert "Westmere Family Information</h3>" in westmere
     assert page.index('id="area-northshire"') < page.index('id="area-westmere"')
+    # Northshire's steps in the first column, Westmere's cell empty; then the contacts row.
+    steps = between(page, "</thead>", ">Contacts</th>")
+    assert "Northshire level 2 referral route." in steps
+    contacts = between(page, ">Contacts</th>", "</tbody>")
+    assert contacts.index("Northshire Early Help Hub</h3>") < contacts.index(
+        "Westmere Family Information</h3>"
+    )
 
 
 # --- Light rows for lists and tables (guidance/tables.py) ---------------------------------------

@@ -1,6 +1,8 @@
 import re
+from html import escape as escape_text  # as Django's escape() does, without marking it safe
 
 from django import template
+from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -61,31 +63,63 @@ def web_href(address):
 STRATEGY_TAG = ' <strong class="govuk-tag govuk-tag--red">Strategy discussion</strong>'
 
 
+INCOMPLETE_MARK = ' <span class="incomplete-mark">(incomplete in the published document)</span>'
+
+
 @register.simple_tag(takes_context=True)
 def indicator_groups(context):
     """`indicators` (in order) under a heading per domain, their text highlighted if the context
-    has `words`; the headings are <h3> unless the context says `heading_level`."""
+    has `words`; the headings are <h3> unless the context says `heading_level`. With
+    `accordion` (an id) the domains are the sections of a GOV.UK accordion (collapsed with
+    JavaScript; opened by find in page, by a link to `#domain-<id>` and when printed)."""
     words = context.get("words")
     heading = conditional_escape(context.get("heading_level") or 3)
+    accordion = context.get("accordion")
+    group = _accordion_section if accordion else _group
     html, domain, items = [], None, None
     for indicator in context.get("indicators") or ():
         if items is None or indicator.domain != domain:
             if items is not None:
-                html.append(_group(heading, domain, items))
+                html.append(group(heading, domain, items, len(html) + 1, accordion))
             domain, items = indicator.domain, []
         text = highlight(indicator.text, words) if words else conditional_escape(indicator.text)
         strategy = STRATEGY_TAG if indicator.strategy_discussion else ""
+        incomplete = INCOMPLETE_MARK if getattr(indicator, "incomplete", "") else ""
         href = conditional_escape(indicator.get_absolute_url())
         items.append(
             '\n  <li><a class="govuk-link govuk-link--text-colour" '
-            f'href="{href}">{text}</a>{strategy}</li>\n  '
+            f'href="{href}">{text}</a>{incomplete}{strategy}</li>\n  '
         )
     if items is not None:
-        html.append(_group(heading, domain, items))
+        html.append(group(heading, domain, items, len(html) + 1, accordion))
+    if accordion:
+        accordion = conditional_escape(accordion)
+        return mark_safe(
+            f'\n<div class="govuk-accordion" data-module="govuk-accordion" id="{accordion}">'
+            f"{''.join(html)}\n</div>\n"
+        )
     return mark_safe("\n" + "".join(html))
 
 
-def _group(heading, domain, items):
+def _accordion_section(heading, domain, items, index, accordion):
+    accordion = conditional_escape(accordion)
+    count = len(items)
+    return (
+        '\n<div class="govuk-accordion__section">\n'
+        '<div class="govuk-accordion__section-header">'
+        f'<h{heading} class="govuk-accordion__section-heading">'
+        f'<span class="govuk-accordion__section-button" id="{accordion}-heading-{index}">'
+        f"{conditional_escape(domain.path)}</span></h{heading}>"
+        f'<div class="govuk-accordion__section-summary govuk-body" '
+        f'id="{accordion}-summary-{index}">{count} indicator{"" if count == 1 else "s"}</div>'
+        "</div>\n"
+        f'<div id="{accordion}-content-{index}" class="govuk-accordion__section-content">\n'
+        f'<ul class="govuk-list govuk-list--bullet indicator-list" id="domain-{domain.pk}">\n'
+        f"  {''.join(items)}\n</ul>\n</div>\n</div>"
+    )
+
+
+def _group(heading, domain, items, index=None, accordion=None):
     return (
         f'\n<h{heading} class="govuk-heading-s">{conditional_escape(domain.path)}</h{heading}>\n'
         f'<ul class="govuk-list govuk-list--bullet indicator-list">\n  {"".join(items)}\n</ul>\n'
@@ -94,12 +128,80 @@ def _group(heading, domain, items):
 
 @register.filter
 def level_table_cell(indicators):
-    """The list in a cell of the level table (nothing for an empty cell)."""
+    """The list in a cell of the level table (nothing for an empty cell), an indicator that needs
+    a strategy discussion marked as its document marks it (the legend says what the mark means)."""
     if not indicators:
         return ""
     items = "".join(
         '<li><a class="govuk-link govuk-link--text-colour govuk-link--no-underline" '
-        f'href="{conditional_escape(i.get_absolute_url())}">{conditional_escape(i.text)}</a></li>'
+        f'href="{escape_text(i.get_absolute_url())}">{escape_text(i.text)}</a>'
+        f"{_marks(i)}</li>"
         for i in indicators
     )
     return mark_safe(f'<ul class="level-table__list">{items}</ul>')
+
+
+# Dudley's asterisk, in the table, the slides and print; read out as what it stands for.
+STRATEGY_MARK = (
+    '<span class="strategy-mark" aria-hidden="true">*</span>'
+    '<span class="govuk-visually-hidden"> (strategy discussion)</span>'
+)
+
+
+def _marks(indicator):
+    """What the table and the slides add after an indicator's text: whether it is cut off in the
+    document, and whether it needs a strategy discussion."""
+    return (INCOMPLETE_MARK if indicator.incomplete else "") + (
+        STRATEGY_MARK if indicator.strategy_discussion else ""
+    )
+
+
+@register.filter
+def slide_cell(indicators):
+    """The list in a cell of a slide (the indicators' text, without links)."""
+    items = "".join(
+        f"<li>{escape_text(i.text)}{_marks(i)}</li>"
+        for i in indicators
+    )
+    return mark_safe(f'<ul class="slide__list">{items}</ul>')
+
+
+# --- The header's navigation --------------------------------------------------------------------
+
+NAVIGATION = (
+    ("Areas", "guidance:home", "areas"),
+    ("Search", "guidance:search", "search"),
+    ("Compare areas", "guidance:compare", "compare"),
+)
+
+
+def _section(match):
+    """Which part of the site a page belongs to: an area's pages are under "Areas"."""
+    if match is None or match.namespace != "guidance":
+        return None
+    if match.url_name == "search":
+        return "search"
+    if match.url_name.startswith("compare"):
+        return "compare"
+    return "areas"
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context):
+    """The header's links, each with `active` (the page is in its section) and `current` (the
+    page is the link's own), as GOV.UK service navigation marks them (aria-current)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    section = _section(match)
+    items = []
+    for label, name, key in NAVIGATION:
+        href = reverse(name)
+        items.append(
+            {
+                "label": label,
+                "href": href,
+                "active": key == section,
+                "current": key == section and request.path == href,
+            }
+        )
+    return items

@@ -5,11 +5,46 @@ const deck = document.querySelector(".deck");
 const slides = [...deck.querySelectorAll(".slide")];
 let current = slides.findIndex((slide) => !slide.hidden);
 
+// Type as large as the slide's text leaves room for: the slides are cut to fit at 28px on a
+// 1920x1080 screen, and a slide with less text is shown larger, up to about 1/20 of the screen's
+// height. Nothing is cut off: no cell and no page overflows the screen (on a smaller screen, the
+// smallest type is smaller in proportion).
+const SMALLEST = 28;
+
+function fits(slide) {
+  const page = document.documentElement;
+  return (
+    page.scrollHeight <= window.innerHeight &&
+    page.scrollWidth <= window.innerWidth &&
+    [...slide.querySelectorAll(".slide__cell, .slide__head")].every(
+      (box) => box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1,
+    )
+  );
+}
+
+function fit(slide) {
+  const scale = Math.min(window.innerWidth / 1920, window.innerHeight / 1080, 1);
+  const smallest = Math.max(12, Math.floor(SMALLEST * scale));
+  const largest = Math.max(smallest, Math.min(window.innerHeight / 20, window.innerWidth / 36));
+  slide.style.setProperty("--slide-font", `${smallest}px`);
+  if (!fits(slide)) return;
+  let low = smallest;
+  let high = largest;
+  while (high - low > 1) {
+    const size = (low + high) / 2;
+    slide.style.setProperty("--slide-font", `${size}px`);
+    if (fits(slide)) low = size;
+    else high = size;
+  }
+  slide.style.setProperty("--slide-font", `${Math.floor(low)}px`);
+}
+
 function show(index, push = true) {
   if (index < 0 || index >= slides.length || index === current) return;
   slides[current].hidden = true;
   slides[index].hidden = false;
   current = index;
+  fit(slides[index]);
   document.title = deck.dataset.title.replace("{n}", index + 1);
   if (push) history.pushState({ index }, "", slides[index].dataset.href);
 }
@@ -53,3 +88,10 @@ for (const button of document.querySelectorAll(".js-fullscreen")) {
   button.hidden = false;
   button.addEventListener("click", () => document.documentElement.requestFullscreen());
 }
+
+fit(slides[current]);
+let resizing;
+window.addEventListener("resize", () => {
+  cancelAnimationFrame(resizing);
+  resizing = requestAnimationFrame(() => fit(slides[current]));
+});

@@ -29,4 +29,4 @@ def test_pages_break_no_rule_of_the_content_security_policy(site, page):
     expect(page.get_by_role("button", name="Print as a wall chart")).to_be_visible()
     page.goto(f"{site}/api/v1/docs")
     expect(page.locator(".opblock").first).to_be_visible(timeout=10_000)
-    expect(page.locator(".opblock")).to_have_count(3)
+    expect(page.locator(".opblock")).to_have_count(4)
