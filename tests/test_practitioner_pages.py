@@ -164,7 +164,7 @@ def test_incomplete_text_is_marked_on_the_pages_and_in_the_api(client):
     # The wall chart and the slides too (Northshire's education slide holds level 3).
     assert INCOMPLETE in html(client, "/northshire/table/")
     slides = [html(client, f"/northshire/present/{n}/") for n in (1, 2, 3, 4)]
-    assert any(f"indicator 3.2 <span class=\"incomplete-mark\">{INCOMPLETE}" in s for s in slides)
+    assert any(f'indicator 3.2 <span class="incomplete-mark">{INCOMPLETE}' in s for s in slides)
     # What is cut is for editors; the flag is published.
     assert "breaks off after" not in level
     rows = client.get("/api/v1/indicators?authority=northshire&level=3&limit=50").json()["results"]

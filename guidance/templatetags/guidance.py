@@ -159,10 +159,7 @@ def _marks(indicator):
 @register.filter
 def slide_cell(indicators):
     """The list in a cell of a slide (the indicators' text, without links)."""
-    items = "".join(
-        f"<li>{escape_text(i.text)}{_marks(i)}</li>"
-        for i in indicators
-    )
+    items = "".join(f"<li>{escape_text(i.text)}{_marks(i)}</li>" for i in indicators)
     return mark_safe(f'<ul class="slide__list">{items}</ul>')
 
 
