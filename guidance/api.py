@@ -139,17 +139,43 @@ class AuthorityDetailOut(AuthorityOut):
 
 
 class IndicatorOut(Schema):
+    # Read by resolvers rather than dotted aliases: ninja resolves an alias through Django's
+    # template Variable, about a tenth of a 100-indicator answer's time.
     id: int
-    authority: str = Field(alias="domain.authority.slug")
-    level: int = Field(alias="level.number")
-    level_name: str = Field(alias="level.name")
-    domain: str = Field(alias="domain.name")
-    domain_path: str = Field(alias="domain.path")
-    theme: str = Field(alias="domain.theme")
+    authority: str
+    level: int
+    level_name: str
+    domain: str
+    domain_path: str
+    theme: str
     text: str
     strategy_discussion: bool
     incomplete: bool
     url: str
+
+    @staticmethod
+    def resolve_authority(indicator):
+        return indicator.domain.authority.slug
+
+    @staticmethod
+    def resolve_level(indicator):
+        return indicator.level.number
+
+    @staticmethod
+    def resolve_level_name(indicator):
+        return indicator.level.name
+
+    @staticmethod
+    def resolve_domain(indicator):
+        return indicator.domain.name
+
+    @staticmethod
+    def resolve_domain_path(indicator):
+        return indicator.domain.path
+
+    @staticmethod
+    def resolve_theme(indicator):
+        return indicator.domain.theme
 
     @staticmethod
     def resolve_incomplete(indicator):

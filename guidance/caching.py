@@ -20,9 +20,9 @@ import logging
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.handlers.exception import response_for_exception
-from django.db.models import Count, Max, Sum
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
@@ -49,13 +49,22 @@ ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 ENTRY_TIMEOUT = 24 * 60 * 60
 
 
+# The version checks run on every request, cached or not, so they skip the ORM's query building
+# (a third of a cached answer's time): plain SQL over the same table.
+def _one_row(sql, params=()):
+    table = connection.ops.quote_name(Authority._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table), params)
+        return cursor.fetchone()
+
+
 def site_version(request, *args, **kwargs):
     """A key every change moves: the versions only grow, ids are never reused, so the number of
     authorities, the highest id and the sum of the versions together never come back to an
     earlier value unless nothing changed (a deletion lowers the count, a creation raises the
     highest id, an edit raises the sum)."""
-    row = Authority.objects.aggregate(count=Count("pk"), last=Max("pk"), total=Sum("version"))
-    return f"site:{row['count']}:{row['last']}:{row['total']}"
+    count, last, total = _one_row("SELECT COUNT(id), MAX(id), SUM(version) FROM {table}")
+    return f"site:{count}:{last}:{total}"
 
 
 def authority_version(request, *args, slug, **kwargs):
@@ -63,7 +72,7 @@ def authority_version(request, *args, slug, **kwargs):
     if has_control_characters(slug):
         # No slug holds one (the view answers 404), and PostgreSQL refuses a NUL in a query.
         return "authority:invalid"
-    row = Authority.objects.filter(slug=slug).values_list("pk", "version").first()
+    row = _one_row("SELECT id, version FROM {table} WHERE slug = %s", [slug])
     return f"authority:{slug}:{row[0]}:{row[1]}" if row else f"authority:{slug}:none"
 
 
@@ -90,19 +99,34 @@ def _public(response, etag):
     return response
 
 
+def _layers():
+    """The caches a page is kept in, nearest first: this process's memory, where settings put
+    one in front of a shared cache (CACHES["near"]), then the shared one."""
+    near = caches["near"] if "near" in settings.CACHES else None
+    return (near, cache) if near is not None else (cache,)
+
+
 def _cache_get(key):
-    try:
-        return cache.get(key)
-    except Exception:  # A cache that is down makes pages slower, never broken.
-        logger.warning("Page cache unavailable for reading", exc_info=True)
-        return None
+    layers = _layers()
+    for depth, layer in enumerate(layers):
+        try:
+            entry = layer.get(key)
+        except Exception:  # A cache that is down makes pages slower, never broken.
+            logger.warning("Page cache unavailable for reading", exc_info=True)
+            continue
+        if entry is not None:
+            for nearer in layers[:depth]:
+                nearer.set(key, entry, ENTRY_TIMEOUT)
+            return entry
+    return None
 
 
 def _cache_set(key, value):
-    try:
-        cache.set(key, value, ENTRY_TIMEOUT)
-    except Exception:
-        logger.warning("Page cache unavailable for writing", exc_info=True)
+    for layer in _layers():
+        try:
+            layer.set(key, value, ENTRY_TIMEOUT)
+        except Exception:
+            logger.warning("Page cache unavailable for writing", exc_info=True)
 
 
 def _compressed(content):

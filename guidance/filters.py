@@ -24,6 +24,9 @@ class IndicatorFilter(django_filters.FilterSet):
         choices=LevelNumber.choices,
         label="Level",
         widget=forms.CheckboxSelectMultiple,
+        # An indicator has one level and one domain: no duplicates to remove, and DISTINCT over
+        # every column made PostgreSQL sort all matches (22 of 37 ms at 155 areas).
+        distinct=False,
     )
     domain = django_filters.ChoiceFilter(
         method="filter_domain",
@@ -39,6 +42,7 @@ class IndicatorFilter(django_filters.FilterSet):
         help_text="A grouping every area shares, so areas can be compared; "
         "a theme can cover several of the document’s headings.",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
 
     class Meta:

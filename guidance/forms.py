@@ -152,7 +152,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = Authority.objects.all()
+        self.fields["authority"].queryset = Authority.objects.only("slug", "name")
         self.fields["theme"] = forms.ChoiceField(
             choices=Theme.choices,
             required=False,
@@ -162,10 +162,9 @@ class CompareForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.checkboxes("authority", legend_size=Size.SMALL, small=True),
-            Field.select("theme"),
-        )
+        # The areas' checkboxes are written out by the template (includes/gds/checkboxes.html):
+        # laid out by crispy-forms, 155 of them cost 20 ms a page.
+        self.helper.layout = Layout(Field.select("theme"))
 
     def clean_authority(self):
         authorities = self.cleaned_data["authority"]
@@ -188,10 +187,7 @@ class NextStepsCompareForm(CompareForm):
             label="Level",
             error_messages={"required": "Choose a level"},
         )
-        self.helper.layout = Layout(
-            Field.checkboxes("authority", legend_size=Size.SMALL, small=True),
-            Field.radios("level", legend_size=Size.SMALL, inline=True),
-        )
+        self.helper.layout = Layout(Field.radios("level", legend_size=Size.SMALL, inline=True))
 
 
 class LinesField(forms.Field):

@@ -289,7 +289,8 @@ def comparison(authorities, theme=""):
         )
     levels = {
         (level.number, level.authority_id): level
-        for level in Level.objects.for_authorities(authorities)
+        # Each level's link names its authority.
+        for level in Level.objects.for_authorities(authorities).select_related("authority")
     }
     rows = [
         {
@@ -342,6 +343,7 @@ def next_steps_comparison(authorities, number):
         level.authority_id: level
         for level in Level.objects.for_authorities(authorities)
         .filter(number=number)
+        .select_related("authority")  # each level's link names its authority
         .prefetch_related("next_steps", "contacts")
     }
     columns = []

@@ -54,7 +54,7 @@ def page_types(authority="dudley", other="hull", third="stoke-on-trent"):
         "guidance section": f"/{b}/guidance/significant-harm/",
         "level table": f"/{a}/table/",
         "presentation": f"/{a}/present/5/",
-        "compare, all themes": f"/compare/?authority={a}&authority={b}&authority={c}",
+        "compare (first theme)": f"/compare/?authority={a}&authority={b}&authority={c}",
         "next steps compared": f"/compare/next-steps/?authority={a}&authority={b}&level=4",
         "404": "/no/such/page/",
         "api: authorities": "/api/v1/authorities",

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 
@@ -59,6 +59,8 @@ def real_documents(django_db_setup, django_db_blocker):
 def empty_page_cache():
     """Each test's rows are rolled back, so authority versions repeat between tests: a page
     cached in one test must not be served in the next."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()

@@ -24,7 +24,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from guidance.models import Authority, Contact, GuidanceSection, Indicator, Level, NextStep
@@ -449,3 +449,69 @@ def test_two_app_servers_sharing_redis_never_serve_a_stale_page(transactional_db
                 process.wait(timeout=5)
             process.stderr.close()
         redis_client.flushdb()
+
+
+def test_the_redis_backend_reuses_one_client_and_round_trips_entries():
+    """CACHE_URL=redis://... gives Django's Redis cache with one redis-py client per pool
+    (thresholds_site/redis_cache.py): building one per call was a third of a cached answer."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.cache import cache, caches\n"
+        "backend = caches['default']._cache\n"
+        "assert type(caches['default']).__module__ == 'thresholds_site.redis_cache'\n"
+        "assert backend.get_client('a') is backend.get_client('b')\n"
+        "cache.set('guidance-test-entry', (200, [('A', 'b')], b'x', None), 30)\n"
+        "assert cache.get('guidance-test-entry') == (200, [('A', 'b')], b'x', None)\n"
+        "cache.delete('guidance-test-entry')\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "CACHE_URL": REDIS_URL,
+            "DJANGO_SETTINGS_MODULE": "thresholds_site.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_recent_pages_near_in_front_of_the_shared_cache(client):
+    two_layers = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
+        "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "n"},
+    }
+    url = "/northshire/level/2/"
+    with override_settings(CACHES=two_layers):
+        from django.core.cache import caches
+
+        shared, near = caches["default"], caches["near"]
+        first, _ = queries(client, url)
+        shared.clear()  # served from this process's memory: no shared cache needed
+        again, count = queries(client, url)
+        assert (again.content, count) == (first.content, 1)
+        near.clear()
+        queries(client, url)  # in neither layer: rendered, and kept in both
+        assert len(near._cache) == len(shared._cache) == 1
+        near.clear()
+        shared_only, count = queries(client, url)
+        assert (shared_only.content, count) == (first.content, 1)
+        assert len(near._cache) == 1  # refilled from the shared cache
+        # Never stale: an edit moves the key in both layers.
+        level = Level.objects.get(authority__slug="northshire", number=2)
+        level.name = "Edited in one process"
+        level.save()
+        assert "Edited in one process" in text(client.get(url))
+        shared.clear()
+        near.clear()

@@ -2,6 +2,8 @@
 Northshire (rich), Southvale (small) and Westmere (no domains or indicators)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guidance.models import Authority, Domain, Indicator
@@ -366,6 +368,23 @@ def test_each_page_uses_a_fixed_number_of_queries(client, url):
     northshire = Authority.objects.get(slug="northshire")
     small, large = queries_before_and_after_more_data(client, url, northshire)
     assert large == small
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/compare/?{}&theme=health",
+        "/compare/next-steps/?{}&level=2",
+    ],
+)
+def test_comparing_more_areas_runs_no_more_queries(client, url):
+    def count(slugs):
+        query = "&".join(f"authority={slug}" for slug in slugs)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url.format(query)).status_code == 200
+        return len(captured)
+
+    assert count(["northshire", "southvale"]) == count(["northshire", "southvale", "westmere"])
 
 
 def test_indicator_page_uses_a_fixed_number_of_queries(client):

@@ -202,3 +202,23 @@ def navigation(context):
             }
         )
     return items
+
+
+@register.filter
+def checkbox_items(field):
+    """The GOV.UK checkbox items of a multiple-choice field (includes/gds/checkboxes.html), ids
+    id_<name>_1... as the error summary links them. Written in Python: a template loop over 155
+    areas took 13 ms a page."""
+    chosen = {str(value) for value in field.value() or ()}
+    name = field.html_name
+    return format_html_join(
+        "\n",
+        '<div class="govuk-checkboxes__item">'
+        '<input class="govuk-checkboxes__input" id="id_{0}_{1}" name="{0}" type="checkbox" '
+        'value="{2}"{3}>'
+        '<label class="govuk-label govuk-checkboxes__label" for="id_{0}_{1}">{4}</label></div>',
+        (
+            (name, number, value, mark_safe(" checked") if str(value) in chosen else "", label)
+            for number, (value, label) in enumerate(field.field.choices, start=1)
+        ),
+    )
