@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .filters import IndicatorFilter
 from .forms import CompareForm, NextStepsCompareForm, SearchForm, SearchPageForm
-from .models import Authority, Contact, Indicator
+from .models import Authority, Contact, Indicator, SearchKind
 from .search import RESULTS_PER_PAGE, Results, SearchEntry, parse
 from .tables import (
     comparison,
@@ -83,10 +83,11 @@ def indicator_list(request, slug):
     authority = _authority(slug)
     indicators = Indicator.objects.for_authorities([authority])
     filterset = IndicatorFilter(request.GET, queryset=indicators, authority=authority)
-    results, words = Indicator.objects.none(), []
+    results, query = Indicator.objects.none(), None
     if filterset.is_valid():
         results = filterset.qs.in_document_order()
-        words = filterset.form.cleaned_data["q"].split()
+        # Marked as the search page marks them: stems and synonyms too, not only the letters typed.
+        query = parse(filterset.form.cleaned_data["q"]) or None
     page = Paginator(results, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = listed_indicators(page.object_list, authority)
     return render(
@@ -97,7 +98,7 @@ def indicator_list(request, slug):
             "filter": filterset,
             "chosen": filterset.chosen(),
             "page": page,
-            "words": words,
+            "query": query,
         },
     )
 
@@ -120,7 +121,11 @@ def indicator_detail(request, slug, pk):
 def search(request):
     """Indicators, contacts, next steps and guidance sections of every area (or one), ranked,
     counted by kind and paged (guidance/search.py)."""
-    form = SearchPageForm(request.GET or None)
+    data = request.GET.copy()
+    if data.get("kind", "") not in ("", *SearchKind.values):
+        # Kinds come from the page's own links; the form has no field to point an error at.
+        del data["kind"]
+    form = SearchPageForm(data or None)
     context = {"search_form": form, "searched": False}
     if form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data

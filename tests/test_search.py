@@ -496,6 +496,16 @@ def test_real_wording_domestic_abuse_dv_cse():
 
 
 @pytest.mark.usefixtures("real_documents")
+def test_the_indicators_page_finds_and_marks_what_search_finds(client):
+    page = client.get("/stoke-on-trent/indicators/?q=domestic+abuse").content.decode()
+    assert "<mark>domestic violence</mark>" in page
+    listed = page.count('class="govuk-link govuk-link--text-colour"')
+    assert listed == len(
+        texts("domestic abuse", kind="indicator", authority__slug="stoke-on-trent")
+    )
+
+
+@pytest.mark.usefixtures("real_documents")
 def test_real_wording_mash_consent_early_help():
     assert ("contact", "gloucestershire", "Multi-Agency Safeguarding Hub (MASH)") in {
         (kind, slug, title)
@@ -524,3 +534,12 @@ def test_postgresql_uses_the_gin_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "search_entry_terms" in plan
+
+
+def test_an_unknown_kind_in_the_address_searches_every_kind(client):
+    page = client.get("/search/?q=northshire&kind=nonsense").content.decode()
+    assert "govuk-error-summary" not in page
+    assert page.count('app-search-result"') == client.get(
+        "/search/?q=northshire"
+    ).content.decode().count('app-search-result"')
+    assert client.get("/api/v1/search?q=northshire&kind=nonsense").status_code == 422

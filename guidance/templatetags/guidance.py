@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import mark_safe
 
-from .. import validators
+from .. import search, validators
 
 register = template.Library()
 
@@ -25,22 +25,6 @@ def guidance_text(text):
             items = format_html_join("", "<li>{}</li>", ((b[2:],) for b in bullets))
             html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
     return mark_safe("".join(html))
-
-
-@register.filter
-def highlight(text, words):
-    """Escape the text, then mark every searched word in it."""
-    words = [w for w in words if w]
-    if not words:
-        return escape(text)
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
-    parts, last = [], 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(parts))
 
 
 @register.filter
@@ -63,16 +47,24 @@ def web_href(address):
 STRATEGY_TAG = ' <strong class="govuk-tag govuk-tag--red">Strategy discussion</strong>'
 
 
+@register.filter
+def highlight(text, query):
+    """The text, escaped, marked where a search query (text or parsed) matched it, as the search
+    page marks it: stems and synonyms too."""
+    return search.highlight(text, query if isinstance(query, search.Query) else search.parse(query))
+
+
 INCOMPLETE_MARK = ' <span class="incomplete-mark">(incomplete in the published document)</span>'
 
 
 @register.simple_tag(takes_context=True)
 def indicator_groups(context):
-    """`indicators` (in order) under a heading per domain, their text highlighted if the context
-    has `words`; the headings are <h3> unless the context says `heading_level`. With
-    `accordion` (an id) the domains are the sections of a GOV.UK accordion (collapsed with
-    JavaScript; opened by find in page, by a link to `#domain-<id>` and when printed)."""
-    words = context.get("words")
+    """`indicators` (in order) under a heading per domain, their text marked where a search
+    `query` in the context matched; the headings are <h3> unless the context says
+    `heading_level`. With `accordion` (an id) the domains are the sections of a GOV.UK
+    accordion (collapsed with JavaScript; opened by find in page, by a link to `#domain-<id>`
+    and when printed)."""
+    query = context.get("query")
     heading = conditional_escape(context.get("heading_level") or 3)
     accordion = context.get("accordion")
     group = _accordion_section if accordion else _group
@@ -82,7 +74,7 @@ def indicator_groups(context):
             if items is not None:
                 html.append(group(heading, domain, items, len(html) + 1, accordion))
             domain, items = indicator.domain, []
-        text = highlight(indicator.text, words) if words else conditional_escape(indicator.text)
+        text = highlight(indicator.text, query) if query else conditional_escape(indicator.text)
         strategy = STRATEGY_TAG if indicator.strategy_discussion else ""
         incomplete = INCOMPLETE_MARK if getattr(indicator, "incomplete", "") else ""
         href = conditional_escape(indicator.get_absolute_url())
