@@ -237,6 +237,14 @@ def test_compare_draws_one_theme_and_next_steps_line_up_by_heading(site, page):
         # The same heading's texts side by side, level with each other.
         assert abs(north.bounding_box()["y"] - south.bounding_box()["y"]) < 2
         assert south.bounding_box()["x"] > north.bounding_box()["x"]
+    # Every area gets an equal share of the width (the first was once 6em wide).
+    widths = [
+        box["width"]
+        for box in page.locator(".next-steps-table thead th").evaluate_all(
+            "cells => cells.map(cell => cell.getBoundingClientRect().toJSON())"
+        )
+    ]
+    assert len(widths) == 2 and abs(widths[0] - widths[1]) < 2, widths
     assert_no_axe_violations(page)
 
 
