@@ -466,6 +466,8 @@ def test_the_redis_backend_reuses_one_client_and_round_trips_entries():
         "backend = caches['default']._cache\n"
         "assert type(caches['default']).__module__ == 'thresholds_site.redis_cache'\n"
         "assert backend.get_client('a') is backend.get_client('b')\n"
+        "from django.conf import settings\n"
+        "assert 'LocMemCache' in settings.CACHES['near']['BACKEND']\n"
         "cache.set('guidance-test-entry', (200, [('A', 'b')], b'x', None), 30)\n"
         "assert cache.get('guidance-test-entry') == (200, [('A', 'b')], b'x', None)\n"
         "cache.delete('guidance-test-entry')\n"
@@ -515,3 +517,24 @@ def test_a_process_keeps_recent_pages_near_in_front_of_the_shared_cache(client):
         assert "Edited in one process" in text(client.get(url))
         shared.clear()
         near.clear()
+
+
+@pytest.mark.parametrize("url", ["dummycache://", "locmemcache://"])
+def test_no_near_layer_without_a_shared_cache(url):
+    """A dummy cache (used to time pages uncached) must cache nothing, and local memory needs no
+    second layer of local memory."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n"
+            "from django.conf import settings\n"
+            "print(sorted(settings.CACHES))\n",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, "CACHE_URL": url, "DJANGO_SETTINGS_MODULE": "thresholds_site.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "['default']", result.stderr[-2000:]

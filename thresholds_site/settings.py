@@ -118,7 +118,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # With a shared cache (Redis), each process also keeps the pages it served most recently in its
 # own memory, in front of it: keys name the versions, so this copy is never stale either, and a
 # hit then costs no round trip to Redis. Entries per process (about 50 KB each).
-if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+SHARED_CACHE_BACKENDS = (".RedisCache", ".PyMemcacheCache", ".PyLibMCCache")
+if CACHES["default"]["BACKEND"].endswith(SHARED_CACHE_BACKENDS):
     CACHES["near"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "near-pages",
