@@ -194,6 +194,20 @@ PHONE = _passes(
     validators.validate_phone, "a phone number (digits, spaces, brackets, hyphens, a leading +)"
 )
 SLUG = _slug
+# The site's own addresses at the top level: an authority with one of these slugs could never be
+# reached (/search/ is the search page, /offline/ the offline page, ...).
+RESERVED_AUTHORITY_SLUGS = frozenset(
+    {"admin", "api", "assets", "compare", "offline", "search", "static"}
+)
+
+
+def _authority_slug(value):
+    if value in RESERVED_AUTHORITY_SLUGS:
+        return f"'{value}' is one of the site's own addresses (/{value}/): choose another slug"
+    return _slug(value)
+
+
+AUTHORITY_SLUG = _authority_slug
 THEME = _one_of("theme", Theme)
 SECTION_KIND = _one_of("kind", SectionKind)
 
@@ -440,7 +454,7 @@ def _max_length(model, name):
 AUTHORITY = Table(
     Authority,
     (
-        Key("slug", required=True, check=SLUG),
+        Key("slug", required=True, check=AUTHORITY_SLUG),
         Key("name", required=True),
         Key("partnership", required=True),
         Key("document_title", required=True),

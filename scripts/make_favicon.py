@@ -30,11 +30,17 @@ def pixels(size):
 
 
 def png(size):
+    return png_from_rows(size, pixels(size))
+
+
+def png_from_rows(size, rows):
+    """A square 8-bit RGBA PNG of `size` rows of RGBA pixels."""
+
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    raw = b"".join(b"\x00" + row for row in pixels(size))  # filter type 0 on every row
+    raw = b"".join(b"\x00" + row for row in rows)  # filter type 0 on every row
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA
     return (
         b"\x89PNG\r\n\x1a\n"

@@ -431,3 +431,13 @@ def test_a_write_failing_midway_keeps_the_files_before_it(
         )
     ) == {"first"}
     assert not Indicator.objects.filter(domain__authority__slug="second").exists()
+
+
+@pytest.mark.parametrize("slug", ["offline", "search", "compare", "admin", "api"])
+def test_an_authority_cannot_take_one_of_the_sites_own_addresses(sample_text, write_fixture, slug):
+    before = snapshot()
+    err, message = load_error(
+        write_fixture(sample_text.replace("slug: sample", f"slug: {slug}", 1))
+    )
+    assert f"authority.slug: '{slug}' is one of the site's own addresses" in err
+    assert snapshot() == before

@@ -224,6 +224,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # The service worker (/sw.js) and the web app manifest, both the site's own.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
     },
 }
 

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -38,3 +39,50 @@ def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; scripts/make_favicon.py draws it.
     icon = settings.BASE_DIR / "static" / "favicon.ico"
     return FileResponse(icon.open("rb"), content_type="image/x-icon")
+
+
+@require_safe
+@cache_control(no_cache=True)
+def service_worker(request):
+    """static/js/sw.js at the site root, so that its scope is the whole site. `no-cache`: browsers
+    check it for a new version on every visit (they do at least daily whatever the header)."""
+    worker = settings.BASE_DIR / "static" / "js" / "sw.js"
+    return FileResponse(worker.open("rb"), content_type="text/javascript")
+
+
+# The header's background colour (govuk-frontend's surface background); the icons' too
+# (scripts/make_app_icons.py).
+THEME_COLOUR = "#f4f8fb"
+
+
+@require_safe
+@cache_control(max_age=24 * 60 * 60, public=True)
+def manifest(request):
+    """The web app manifest: installable, opening on the home page, without the browser's bar."""
+    icons = [
+        {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("icons/maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    return JsonResponse(
+        {
+            "name": "Threshold guidance",
+            "short_name": "Thresholds",
+            "description": "Children's safeguarding threshold guidance: levels of need, "
+            "indicators, next steps and contacts.",
+            "id": "/",
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "lang": "en-GB",
+            "theme_color": THEME_COLOUR,
+            "background_color": THEME_COLOUR,
+            "icons": icons,
+        },
+        content_type="application/manifest+json",
+    )

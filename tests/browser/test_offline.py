@@ -1,0 +1,194 @@
+"""Issue 14 in real Chromium: installable (the manifest), "Save <area> for use offline", every page
+type of a saved area served offline with the notice and the emergency number, the offline page
+for a page never saved, Remove, and a saved copy renewed after the area changes.
+
+On the purpose-made documents (tests/data/site/): Northshire, Southvale and Westmere."""
+
+import json
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from guidance.models import Authority, Indicator
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Correct-horse-battery-9"
+
+OFFLINE_NOTICE = re.compile(r"Saved \d{1,2} \w+ \d{4}, Test edition, January 2026; you are offline")
+
+
+def assert_no_axe_violations(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def cache_names(page):
+    return page.evaluate("caches.keys()")
+
+
+def save_area(page, site, slug="northshire", name="Northshire"):
+    page.goto(f"{site}/{slug}/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    box = page.locator("[data-offline-save]")
+    expect(box).to_be_visible()
+    box.get_by_role("button", name=f"Save {name} for use offline").click()
+    expect(box.locator("[data-offline-progress]")).to_contain_text(
+        re.compile(rf"Saved {name}: \d+ pages, \d+ KB"), timeout=30_000
+    )
+    expect(box.locator("[data-offline-state]")).to_contain_text("Saved on this device")
+
+
+def area_pages(page, site, slug="northshire"):
+    return page.evaluate(f"fetch('{site}/{slug}/offline.json').then(r => r.json())")["pages"]
+
+
+def test_manifest_is_valid_and_linked(site, page):
+    page.goto(f"{site}/northshire/level/2/")
+    href = page.locator('link[rel="manifest"]').get_attribute("href")
+    manifest = json.loads(page.request.get(f"{site}{href}").text())
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/"
+    theme = page.locator('meta[name="theme-color"]').get_attribute("content")
+    assert theme == manifest["theme_color"]
+    for icon in manifest["icons"]:
+        response = page.request.get(f"{site}{icon['src']}")
+        assert response.ok and response.headers["content-type"] == "image/png"
+    # The browser's own reading: the manifest parses, with no errors, under the site's policy.
+    session = page.context.new_cdp_session(page)
+    app = session.send("Page.getAppManifest")
+    assert app["errors"] == [], app["errors"]
+    assert json.loads(app["data"])["name"] == "Threshold guidance"
+    # Chromium's installability criteria: nothing missing but a profile that is not incognito
+    # (Playwright's contexts are).
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
+
+
+def test_saved_area_is_served_offline_with_the_notice_and_emergency_number(site, page, context):
+    northshire = Authority.objects.get(slug="northshire")
+    indicator = Indicator.objects.filter(domain__authority=northshire).first()
+    section = northshire.sections.first()
+    save_area(page, site)
+    pages = area_pages(page, site)
+    assert f"/northshire/indicators/{indicator.pk}/" in pages
+    assert [name for name in cache_names(page) if name.startswith("area:northshire:")]
+
+    context.set_offline(True)
+    for path in [
+        "/northshire/",
+        "/northshire/level/3/",
+        "/northshire/indicators/",
+        f"/northshire/indicators/{indicator.pk}/",
+        section.get_absolute_url(),
+        "/northshire/table/",
+        "/northshire/present/2/",
+    ]:
+        page.goto(f"{site}{path}")
+        expect(page.locator("[data-offline-notice]")).to_have_text(OFFLINE_NOTICE)
+        # Every page holds the emergency route (the banner; on a slide, the printed route).
+        text = page.locator("body").text_content()
+        assert "999" in text and "01234 567890" in text, path
+        assert "Saved for use offline" not in page.title(), path
+    # The banner itself, with the area's significant-harm number, on a level page.
+    page.goto(f"{site}/northshire/level/4/")
+    banner = page.locator(".emergency-banner")
+    expect(banner.get_by_role("link", name="999", exact=True)).to_be_visible()
+    expect(banner.get_by_role("link", name="01234 567890")).to_be_visible()
+
+    # A page never visited nor saved: the offline page, listing what is saved.
+    page.goto(f"{site}/southvale/level/2/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saved for use offline")
+    expect(page.locator("[data-offline-notice]")).to_have_text("You are offline.")
+    expect(page.locator("[data-offline-areas]")).to_contain_text("Northshire")
+    expect(page.locator("[data-offline-areas]")).to_contain_text("Test edition, January 2026")
+    assert_no_axe_violations(page)
+
+
+def test_remove_frees_the_saved_copy(site, page):
+    save_area(page, site)
+    page.get_by_role("button", name="Remove the saved copy").click()
+    expect(page.locator("[data-offline-state]")).to_have_text("Not saved on this device.")
+    assert not [name for name in cache_names(page) if name.startswith("area:")]
+    expect(page.get_by_role("button", name="Save Northshire for use offline")).to_be_visible()
+
+
+def test_visited_pages_are_kept_and_others_offline_are_the_offline_page(site, page, context):
+    page.goto(f"{site}/southvale/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Now controlled: the next visit is kept on the way.
+    page.goto(f"{site}/southvale/level/1/")
+    page.wait_for_function(
+        "caches.open('pages').then(c => c.keys())"
+        ".then(k => k.some(r => r.url.endsWith('/southvale/level/1/')))"
+    )
+    context.set_offline(True)
+    page.goto(f"{site}/southvale/level/1/")
+    expect(page.locator("[data-offline-notice]")).to_contain_text("you are offline")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Saved for use offline")
+    page.goto(f"{site}/southvale/level/3/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saved for use offline")
+    expect(page.locator("[data-offline-none]")).to_be_visible()
+
+
+def test_a_changed_area_is_saved_again_on_the_next_online_visit(site, page, context):
+    save_area(page, site)
+    before = [name for name in cache_names(page) if name.startswith("area:northshire:")]
+    level = Authority.objects.get(slug="northshire").levels.get(number=2)
+    level.name = "Renamed early help"
+    level.save()
+
+    page.goto(f"{site}/northshire/level/1/")
+    expect(page.locator("[data-offline-notice]")).to_have_text(
+        "Updated the saved copy of Northshire.", timeout=30_000
+    )
+    after = [name for name in cache_names(page) if name.startswith("area:northshire:")]
+    assert len(after) == 1 and after != before
+
+    context.set_offline(True)
+    page.goto(f"{site}/northshire/level/2/")
+    expect(page.locator("[data-offline-notice]")).to_have_text(OFFLINE_NOTICE)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Renamed early help")
+    page.goto(f"{site}/northshire/table/")
+    expect(page.locator("main")).to_contain_text("Renamed early help")
+
+
+def test_offline_page_is_accessible_and_lists_nothing_before_a_save(site, page):
+    page.goto(f"{site}/offline/")
+    expect(page.locator("[data-offline-none]")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_without_javascript_there_is_no_save_button(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/northshire/")
+    expect(page.locator("[data-offline-save]")).to_be_hidden()
+    expect(page.locator("[data-offline-notice]")).to_be_hidden()
+    context.close()
+
+
+def test_admin_api_and_a_signed_in_users_pages_are_never_kept(site, page):
+    user = User.objects.create_user("lead@northshire.example", "lead@northshire.example", PASSWORD)
+    user.is_staff = True
+    user.save()
+    page.goto(f"{site}/southvale/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(f"{site}/api/v1/authorities")
+    page.goto(f"{site}/admin/")
+    page.get_by_label("Username").fill("lead@northshire.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    # Signed in, the public pages are private: shown, never kept.
+    page.goto(f"{site}/southvale/level/2/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Southvale")
+    kept = page.evaluate(
+        "caches.open('pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
+    )
+    assert kept == [], kept
