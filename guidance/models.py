@@ -223,6 +223,12 @@ class Level(models.Model):
     def definition_repeats_summary(self):
         return self.definition.startswith(self.summary)
 
+    @property
+    def reachable_contacts(self):
+        """The level's contacts shown as cards: those the document gives a way to reach
+        (`Contact.reachable`). Reads `contacts` as prefetched."""
+        return [contact for contact in self.contacts.all() if contact.reachable]
+
 
 class NextStep(models.Model):
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="next_steps")
@@ -432,11 +438,14 @@ class Contact(models.Model):
     def get_absolute_url(self):
         return self.authority.get_absolute_url()
 
+    # The ways of getting in touch a document may give; search reads the same columns.
+    WAYS_TO_REACH = ("phones", "emails", "url")
+
     @property
     def reachable(self):
         """Whether the document gives a way to get in touch (a number, email or web address);
-        pages show only such contacts as cards."""
-        return bool(self.phones or self.emails or self.url)
+        pages show only such contacts as cards, and search offers only them."""
+        return any(getattr(self, way) for way in self.WAYS_TO_REACH)
 
 
 class GuidanceSection(models.Model):

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Level, SearchEntry, SearchKind, authority_id_of
+from .models import Contact, Level, SearchEntry, SearchKind, authority_id_of
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 # Canonical tokens of synonym groups start with this: no English word does, so a prefix search
@@ -404,9 +404,9 @@ SEARCHED_COLUMNS = {
 }
 
 
-# A contact with none of these is shown on no page (Contact.reachable), so search does not offer
-# it either: its entry holds no terms and matches nothing.
-CONTACT_WAYS = ["phones", "emails", "url"]
+# A contact with no way to reach it is shown on no page (Contact.reachable), so search does not
+# offer it either: its entry holds no terms and matches nothing.
+CONTACT_WAYS = list(Contact.WAYS_TO_REACH)
 
 
 def entry_values(kind, values):

@@ -349,7 +349,7 @@ def next_steps_comparison(authorities, number):
     columns = []
     for authority in authorities:
         level = levels.get(authority.pk)
-        contacts = [c for c in level.contacts.all() if c.reachable] if level else []
+        contacts = level.reachable_contacts if level else []
         columns.append({"authority": authority, "level": level, "contacts": contacts})
     steps = [
         list(column["level"].next_steps.all()) if column["level"] else [] for column in columns

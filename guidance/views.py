@@ -60,8 +60,6 @@ def level_detail(request, slug, number):
     if level is None:
         raise Http404("No such level")
     prefetch_related_objects([level], "next_steps", "contacts")
-    # A contact the document gives no way to reach (no number, email or web address) is no card.
-    contacts = [contact for contact in level.contacts.all() if contact.reachable]
     indicators = listed_indicators(
         Indicator.objects.filter(level=level).in_document_order(), authority
     )
@@ -72,7 +70,7 @@ def level_detail(request, slug, number):
             "authority": authority,
             "level": level,
             "indicators": indicators,
-            "contacts": contacts,
+            "contacts": level.reachable_contacts,
             "previous_level": levels.get(number - 1),
             "next_level": levels.get(number + 1),
         },

@@ -54,7 +54,20 @@ def highlight(text, query):
     return search.highlight(text, query if isinstance(query, search.Query) else search.parse(query))
 
 
-INCOMPLETE_MARK = ' <span class="incomplete-mark">(incomplete in the published document)</span>'
+INCOMPLETE_TEXT = "(incomplete in the published document)"
+INCOMPLETE_MARK = f' <span class="incomplete-mark">{INCOMPLETE_TEXT}</span>'
+
+
+@register.simple_tag
+def incomplete_text():
+    """What pages say after text the published document cuts off (includes/incomplete.html)."""
+    return INCOMPLETE_TEXT
+
+
+@register.filter
+def incomplete_mark(incomplete):
+    """The mark after an indicator's text in a list, if the indicator is incomplete."""
+    return mark_safe(INCOMPLETE_MARK) if incomplete else ""
 
 
 @register.simple_tag(takes_context=True)
