@@ -198,7 +198,8 @@ def cached(version_of):
                 _compressed(response.content),
             )
             _cache_set(key, entry)
-            return _public(response, etag)
+            # Answered from the entry as a hit would be: its gzip form is made already.
+            return _from_entry(request, entry, etag)
 
         return wrapper
 
