@@ -33,7 +33,9 @@ from rules.contrib.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import ImportApplyForm, ImportUploadForm, LinesField
+from . import editions
+from .changes import count_rows, document_changes
+from .forms import CompareEditionsForm, ImportApplyForm, ImportUploadForm, LinesField, PublishForm
 from .loader import export_authority
 from .models import (
     Authority,
@@ -47,6 +49,7 @@ from .models import (
     records_for_authorities,
 )
 from .rules import is_lead, lead_authority_ids, scope
+from .validators import validate_email, validate_phone
 
 admin.site.site_header = "Threshold guidance: editing"
 admin.site.site_title = "Threshold guidance editing"
@@ -305,7 +308,7 @@ class LevelInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Authority)
 class AuthorityAdmin(ScopedAdmin):
-    list_display = ["name", "partnership", "edition", "slug"]
+    list_display = ["name", "partnership", "edition"]
     search_fields = ["name", "partnership", "document_title"]
     inlines = [LevelInline]
     change_form_template = "admin/guidance/authority/change_form.html"
@@ -317,8 +320,17 @@ class AuthorityAdmin(ScopedAdmin):
         return False
 
     def get_exclude(self, request, obj=None):
-        # Only a superuser changes who leads an authority.
-        return None if request.user.is_superuser else ["leads"]
+        # Only a superuser changes who leads an authority and who publishes it.
+        return None if request.user.is_superuser else ["leads", "approvers", "single_lead"]
+
+    def delete_model(self, request, obj):
+        # The admin shows drafts; deleting one deletes its area, published pages and all (the
+        # draft goes with its published authority).
+        obj.draft_of.delete()
+
+    def delete_queryset(self, request, queryset):
+        for draft in queryset.select_related("draft_of"):
+            draft.draft_of.delete()
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -328,8 +340,8 @@ class AuthorityAdmin(ScopedAdmin):
         return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
-        # A lead may not rename the authority's address.
-        return [] if request.user.is_superuser else ["slug"]
+        # Nobody renames an area's address here: every permalink and saved page holds it.
+        return ["slug"]
 
     def get_urls(self):
         return [
@@ -343,14 +355,144 @@ class AuthorityAdmin(ScopedAdmin):
                 self.admin_site.admin_view(self.import_yaml),
                 name="guidance_authority_import",
             ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="guidance_authority_publish",
+            ),
+            path(
+                "<int:pk>/discard/",
+                self.admin_site.admin_view(self.discard_view),
+                name="guidance_authority_discard",
+            ),
+            path(
+                "<int:pk>/editions/",
+                self.admin_site.admin_view(self.editions_view),
+                name="guidance_authority_editions",
+            ),
+            path(
+                "<int:pk>/editions/<int:number>.yaml",
+                self.admin_site.admin_view(self.edition_yaml),
+                name="guidance_authority_edition_yaml",
+            ),
+            path(
+                "<int:pk>/editions/<int:number>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="guidance_authority_restore",
+            ),
             *super().get_urls(),
         ]
 
     def _editable_authority(self, request, pk):
-        authority = get_object_or_404(Authority, pk=pk)
+        """A draft the user may edit (published authorities change only by publishing)."""
+        authority = get_object_or_404(Authority.objects.drafts(), pk=pk)
         if not self.has_change_permission(request, authority):
             raise PermissionDenied
         return authority
+
+    def _page(self, request, draft, title, template, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": draft,
+            "published": draft.draft_of,
+            "title": title,
+            **context,
+        }
+        return TemplateResponse(request, f"admin/guidance/authority/{template}", context)
+
+    def publish_view(self, request, pk):
+        """What the draft changes against the published edition, with each changed text marked
+        word by word; publishing it (approvers) or discarding it."""
+        draft = self._editable_authority(request, pk)
+        published = draft.draft_of
+        may_publish = editions.can_publish(request.user, published)
+        form = PublishForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if not may_publish:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    edition = editions.publish(
+                        published, form.cleaned_data["summary"], approver=request.user
+                    )
+                except editions.PublishingRefused as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    messages.success(
+                        request,
+                        f"Published edition {edition.number} of {published}: the public pages "
+                        "show it now.",
+                    )
+                    return redirect("admin:guidance_authority_editions", draft.pk)
+        old, new = editions.pending(published)
+        changes = document_changes(old, new) if old != new else []
+        return self._page(
+            request,
+            draft,
+            f"Changes waiting to be published in {published}",
+            "publish.html",
+            changes=changes,
+            counts=count_rows(changes),
+            latest=published.editions.first(),
+            may_publish=may_publish,
+            form=form,
+            preparers=editions.preparer_names(published) if changes else "",
+            problems=editions.problems(published) if changes else [],
+        )
+
+    def discard_view(self, request, pk):
+        draft = self._editable_authority(request, pk)
+        if request.method != "POST":
+            return redirect("admin:guidance_authority_publish", draft.pk)
+        editions.discard_draft(draft.draft_of)
+        messages.success(
+            request, f"The draft of {draft} is back to the published edition; nothing waits."
+        )
+        return redirect("admin:guidance_authority_publish", draft.pk)
+
+    def editions_view(self, request, pk):
+        draft = self._editable_authority(request, pk)
+        published = draft.draft_of
+        numbers = list(published.editions.values_list("number", flat=True))
+        compare = CompareEditionsForm(request.GET or None, numbers=numbers)
+        changes = None
+        if compare.is_valid():
+            older, newer = (
+                published.editions.get(number=compare.cleaned_data[name])
+                for name in ("older", "newer")
+            )
+            changes = document_changes(older.document, newer.document)
+        return self._page(
+            request,
+            draft,
+            f"Editions of {published}",
+            "editions.html",
+            editions=published.editions.all(),
+            compare=compare,
+            changes=changes,
+        )
+
+    def edition_yaml(self, request, pk, number):
+        draft = self._editable_authority(request, pk)
+        edition = get_object_or_404(draft.draft_of.editions, number=number)
+        response = HttpResponse(edition.document, content_type="application/yaml")
+        name = f"{draft.public_slug}-edition-{edition.number}.yaml"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def restore_view(self, request, pk, number):
+        draft = self._editable_authority(request, pk)
+        edition = get_object_or_404(draft.draft_of.editions, number=number)
+        if request.method != "POST":
+            return redirect("admin:guidance_authority_editions", draft.pk)
+        editions.restore(edition)
+        messages.success(
+            request,
+            f"Edition {edition.number} is now in the draft of {draft}. Check it, then an "
+            "approver publishes it.",
+        )
+        return redirect("admin:guidance_authority_publish", draft.pk)
 
     def download_yaml(self, request, pk):
         authority = self._editable_authority(request, pk)
@@ -445,8 +587,11 @@ class IndicatorAdmin(ScopedAdmin):
 class ContactForm(VersionedForm):
     """Numbers and addresses one a line; the admin supplies the model and its fields."""
 
-    phones = LinesField(help_text="One number a line, as the document prints it.")
-    emails = LinesField(help_text="One address a line.")
+    phones = LinesField(
+        help_text="One number a line, as the document prints it.",
+        line_validator=validate_phone,
+    )
+    emails = LinesField(help_text="One address a line.", line_validator=validate_email)
 
 
 @admin.register(Contact)

@@ -237,7 +237,7 @@ def not_found(request, exc):
 @api.get("/authorities", response=list[AuthorityOut], summary="List the authorities")
 @decorate_view(site_wide)
 def list_authorities(request):
-    return Authority.objects.all()
+    return Authority.objects.published()
 
 
 @api.get(
@@ -252,7 +252,8 @@ def get_authority(request, slug: str):
         raise Http404(f"No authority '{slug}'")
     contacts = Contact.objects.prefetch_related("levels")
     authority = (
-        Authority.objects.filter(slug=slug)
+        Authority.objects.published()
+        .filter(slug=slug)
         .prefetch_related(
             Prefetch(
                 "levels",
@@ -288,7 +289,7 @@ def list_indicators(
         description=f"Words to search the text for, as in /search; at most {MAX_WORDS} words",
     ),
 ):
-    filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.all())
+    filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.published())
     if not filterset.is_valid():
         # Answered like ninja's own checks of the parameters, by invalid_parameters.
         raise ValidationError(
@@ -349,7 +350,7 @@ def search(
                 for name, messages in errors.items()
             ]
         )
-    entries = SearchEntry.objects.all()
+    entries = SearchEntry.objects.published()
     if form.cleaned_data["area"]:
         entries = entries.filter(authority_id=form.authorities[form.cleaned_data["area"]])
     return Results(parse(q), entries, kind=form.cleaned_data["kind"])

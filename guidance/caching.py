@@ -17,12 +17,13 @@ wrapped. See README.md, "Caching".
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.handlers.exception import response_for_exception
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
@@ -63,7 +64,9 @@ def site_version(request, *args, **kwargs):
     authorities, the highest id and the sum of the versions together never come back to an
     earlier value unless nothing changed (a deletion lowers the count, a creation raises the
     highest id, an edit raises the sum)."""
-    count, last, total = _one_row("SELECT COUNT(id), MAX(id), SUM(version) FROM {table}")
+    count, last, total = _one_row(
+        "SELECT COUNT(id), MAX(id), SUM(version) FROM {table} WHERE draft_of_id IS NULL"
+    )
     return f"site:{count}:{last}:{total}"
 
 
@@ -157,6 +160,23 @@ def _from_entry(request, entry, etag):
     return response
 
 
+@contextmanager
+def one_snapshot():
+    """Every query of a page reads the database as it was at the page's first query, so a page
+    drawn while an edition is being published shows the old edition or the new one, whole
+    (guidance/editions.py). PostgreSQL gives each statement its own snapshot unless asked for
+    REPEATABLE READ; SQLite reads a transaction from one snapshot anyway. Only pages drawn
+    afresh pay for it (two more statements); a cached page is one query."""
+    if connection.in_atomic_block:  # already one transaction (a test, ATOMIC_REQUESTS)
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def cached(version_of):
     """A view decorator: the whole answer cached under `version_of(request, *args, **kwargs)`
     and the address, with an ETag from the same key and `Cache-Control: public`."""
@@ -165,7 +185,8 @@ def cached(version_of):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not _serves_everyone(request):
-                response = view(request, *args, **kwargs)
+                with one_snapshot():
+                    response = view(request, *args, **kwargs)
                 if request.method in ("GET", "HEAD"):
                     # Signed in (or about to be): the live page, kept by no one.
                     patch_cache_control(response, private=True, no_cache=True)
@@ -185,7 +206,8 @@ def cached(version_of):
             if entry is not None:
                 return _from_entry(request, entry, etag)
             try:
-                response = view(request, *args, **kwargs)
+                with one_snapshot():
+                    response = view(request, *args, **kwargs)
             except Http404 as exc:
                 # Rendered here (as Django would, a layer up) so that a 404 is cached too.
                 response = response_for_exception(request, exc)

@@ -16,7 +16,7 @@ class IndicatorFilter(django_filters.FilterSet):
     authority = django_filters.ModelChoiceFilter(
         field_name="domain__authority",
         to_field_name="slug",
-        queryset=Authority.objects.all(),
+        queryset=Authority.objects.published(),
         empty_label="All areas",
     )
     level = django_filters.MultipleChoiceFilter(
@@ -52,7 +52,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, authority=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        domains = Domain.objects.all() if authority is None else authority.domains.all()
+        domains = Domain.objects.published() if authority is None else authority.domains.all()
         names = dict.fromkeys(domains.order_by("order").values_list("name", flat=True))
         self.filters["domain"].extra["choices"] = [(name, name) for name in names]
         if authority is not None:

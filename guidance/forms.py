@@ -107,7 +107,7 @@ class SearchPageForm(SearchForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        rows = Authority.objects.order_by("name").values_list("slug", "pk", "name")
+        rows = Authority.objects.published().order_by("name").values_list("slug", "pk", "name")
         self.authorities = {slug: pk for slug, pk, _ in rows}
         self.fields["area"].choices = [("", "All areas"), *((s, name) for s, _, name in rows)]
         # The area select is written out by the template from `area_options`: rendered by
@@ -152,7 +152,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = Authority.objects.only("slug", "name")
+        self.fields["authority"].queryset = Authority.objects.published().only("slug", "name")
         self.fields["theme"] = forms.ChoiceField(
             choices=Theme.choices,
             required=False,
@@ -195,19 +195,34 @@ class LinesField(forms.Field):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
     def prepare_value(self, value):
         if isinstance(value, list):
             return "\n".join(value)
         return value
 
+    def __init__(self, *, line_validator=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.line_validator = line_validator
+
     def to_python(self, value):
         if isinstance(value, list):
             return value
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def validate(self, value):
+        # Each line as the loader checks it, so a draft saved here can always be published.
+        super().validate(value)
+        if self.line_validator is None:
+            return
+        errors = []
+        for number, line in enumerate(value, start=1):
+            try:
+                self.line_validator(line)
+            except ValidationError as error:
+                errors += [f"Line {number} ({line[:40]}): {message}" for message in error.messages]
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- Admin: importing an authority's YAML file ---------------------------------------------------
@@ -224,9 +239,12 @@ def fingerprint(export):
 def authority_document(authority, name, text):
     """The validated document, which must be this authority's; raises DocumentError."""
     document = read_document(name, text)
-    if document.slug != authority.slug:
+    if document.slug != authority.public_slug:
         raise DocumentError(
-            [f"{name}: authority.slug: this file is for '{document.slug}', not '{authority.slug}'"]
+            [
+                f"{name}: authority.slug: this file is for '{document.slug}', "
+                f"not '{authority.public_slug}'"
+            ]
         )
     check_documents([document])
     return document
@@ -272,7 +290,10 @@ class ImportUploadForm(forms.Form):
         authority, name = self.authority, self.cleaned_data["file"].name
         before = export_authority(authority)
         with transaction.atomic():  # loaded, then rolled back: the effect without keeping it
-            (report,) = load_documents([self.cleaned_data["document"]], reason="preview")
+            document = self.cleaned_data["document"]
+            (report,) = load_documents(
+                [document], reason="preview", into={document.slug: authority}
+            )
             after = export_authority(Authority.objects.get(pk=authority.pk))
             transaction.set_rollback(True)
         diff = difflib.unified_diff(
@@ -339,8 +360,33 @@ class ImportApplyForm(forms.Form):
     def save(self):
         """Loads the previewed file; returns the loader's report."""
         preview = self.cleaned_data["preview"]
+        document = self.cleaned_data["document"]
         (report,) = load_documents(
-            [self.cleaned_data["document"]], reason=f"admin import of {preview.file_name}"
+            [document],
+            reason=f"admin import of {preview.file_name}",
+            into={document.slug: self.authority},
         )
         preview.delete()
         return report
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(
+        label="What changed, for practitioners",
+        help_text=(
+            "A sentence or two shown on the area's Changes page and in its feed, for example "
+            "“Front Door phone number changed; two level 3 health indicators added.”"
+        ),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CompareEditionsForm(forms.Form):
+    older = forms.TypedChoiceField(coerce=int, label="From edition")
+    newer = forms.TypedChoiceField(coerce=int, label="To edition")
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("older", "newer"):
+            self.fields[name].choices = [(n, f"Edition {n}") for n in sorted(numbers)]

@@ -41,6 +41,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from . import validators
 from .models import (
+    SLUG_MAX_LENGTH,
     Authority,
     Contact,
     Domain,
@@ -197,11 +198,13 @@ SLUG = _slug
 # The site's own addresses at the top level: an authority with one of these slugs could never be
 # reached (/search/ is the search page, /offline/ the offline page, ...).
 RESERVED_AUTHORITY_SLUGS = frozenset(
-    {"admin", "api", "assets", "compare", "offline", "search", "static"}
+    {"admin", "api", "assets", "changes", "compare", "offline", "search", "static"}
 )
 
 
 def _authority_slug(value):
+    if len(value) > SLUG_MAX_LENGTH:
+        return f"use at most {SLUG_MAX_LENGTH} characters"
     if value in RESERVED_AUTHORITY_SLUGS:
         return f"'{value}' is one of the site's own addresses (/{value}/): choose another slug"
     return _slug(value)
@@ -852,10 +855,14 @@ def read_documents(paths) -> list[ThresholdDocument]:
 
 def check_documents(documents):
     """What only the database can tell: an authority's name is unique, so a file may not take
-    another authority's name (its slug says which authority it is)."""
+    another authority's name (its slug says which authority it is; a draft carries the name of
+    the authority it drafts)."""
     errors, names = [], {}
     wanted = [document.authority["name"] for document in documents]
-    taken = {a.name: a for a in Authority.objects.filter(name__in=wanted).only("name", "slug")}
+    taken = {
+        a.name: a
+        for a in Authority.objects.published().filter(name__in=wanted).only("name", "slug")
+    }
     for document in documents:
         name = document.authority["name"]
         other = taken.get(name)
@@ -996,7 +1003,7 @@ def _record_history(model, rows, kind, reason):
             )
 
 
-def load_documents(documents, reason="load_thresholds", loaded=None) -> list[LoadReport]:
+def load_documents(documents, reason="load_thresholds", loaded=None, into=None) -> list[LoadReport]:
     """Write validated documents to the database, one transaction per document.
 
     Every document is validated (and checked against the database) before anything is written,
@@ -1004,13 +1011,15 @@ def load_documents(documents, reason="load_thresholds", loaded=None) -> list[Loa
     at all: should writing one fail (the database refusing it, a crash), the documents before it
     stay loaded and the rest are not attempted. `loaded`, if given, is called with each
     document's report once its transaction has committed (or, inside an outer transaction, once
-    its savepoint is released).
+    its savepoint is released). `into` names, by slug, an authority to load a document into
+    other than the published authority of its slug (a draft; see guidance/editions.py).
     """
+    into = into or {}
     check_documents(documents)
     reports = []
     for document in documents:
         with transaction.atomic():
-            report = _load_document(document, reason)
+            report = _load_document(document, reason, into.get(document.slug))
             if report.created or report.updated or report.removed:
                 # Bulk writes send no signals: pages cached under the old version go stale.
                 bump_versions([report.authority_id])
@@ -1024,16 +1033,43 @@ def load_documents(documents, reason="load_thresholds", loaded=None) -> list[Loa
     return reports
 
 
-def _load_document(document: ThresholdDocument, reason) -> LoadReport:
+def _text(item):
+    return item["text"]
+
+
+def _matched(rows, wanted, row_key, wanted_key):
+    """Pairs existing rows with the wanted ones (in the document's order), so that a row keeps
+    its primary key, its history and its address: first rows whose text is exactly as wanted
+    (an inserted, removed or moved line leaves the others alone), then the rest in order (an
+    edited line stays the same row). Returns the row or None (to create) for each wanted item,
+    and the rows left over (to remove)."""
+    by_key = {}
+    for row in rows:
+        by_key.setdefault(row_key(row), []).append(row)
+    matched = [by_key[key].pop(0) if by_key.get(key) else None for key in map(wanted_key, wanted)]
+    used = {id(row) for row in matched if row is not None}
+    left = iter([row for row in rows if id(row) not in used])
+    matched = [row if row is not None else next(left, None) for row in matched]
+    return matched, list(left)
+
+
+def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadReport:
     """Each table's columns are saved as read; the relations (a level's next steps, a domain's
     parent and indicators, a contact's levels) are matched and set here. Rows are read a table
     at a time and written in bulk, so the queries do not grow with the rows (contacts whose
-    levels change cost a few each, for their history)."""
+    levels change cost a few each, for their history).
+
+    The document goes into `authority` if given (a draft, or a published authority being
+    published), else into the published authority of its slug, created if new."""
     report = LoadReport(document.slug)
     sync = _Sync(report, reason)
 
-    authority = Authority.objects.filter(slug=document.slug).first() or Authority()
-    sync.save(authority, AUTHORITY.columns(document.authority))
+    if authority is None:
+        authority = Authority.objects.published().filter(slug=document.slug).first() or Authority()
+    values = AUTHORITY.columns(document.authority)
+    if authority.is_draft:
+        values["slug"] = authority.slug  # the draft keeps its own address
+    sync.save(authority, values)
     sync.flush(Authority)
     report.authority_id = authority.pk
 
@@ -1048,11 +1084,15 @@ def _load_document(document: ThresholdDocument, reason) -> LoadReport:
         steps.setdefault(step.level_id, []).append(step)
     for data in document.levels:
         level = levels[data["number"]]
-        existing = steps.get(level.pk, [])
-        for order, step in enumerate(data["next_steps"]):
-            row = existing[order] if order < len(existing) else NextStep(level=level)
-            sync.save(row, NEXT_STEP.columns(step, order=order))
-        sync.remove(existing[len(data["next_steps"]) :])
+        matched, unmatched = _matched(
+            steps.get(level.pk, []),
+            data["next_steps"],
+            lambda row: (row.heading, row.text),
+            lambda step: (step["heading"], step["text"]),
+        )
+        for order, (row, step) in enumerate(zip(matched, data["next_steps"], strict=True)):
+            sync.save(row or NextStep(level=level), NEXT_STEP.columns(step, order=order))
+        sync.remove(unmatched)
     sync.flush(NextStep)
 
     domains = {domain.name: domain for domain in authority.domains.all()}
@@ -1076,25 +1116,27 @@ def _load_document(document: ThresholdDocument, reason) -> LoadReport:
         domain = domains[data["name"]]
         for number, items in data["indicators"].items():
             rows = existing.pop((domain.pk, levels[number].pk), [])
-            for order, item in enumerate(items):
-                row = (
-                    rows[order]
-                    if order < len(rows)
-                    else Indicator(domain=domain, level=levels[number])
-                )
+            matched, unmatched = _matched(rows, items, lambda row: row.text, _text)
+            for order, (row, item) in enumerate(zip(matched, items, strict=True)):
+                row = row or Indicator(domain=domain, level=levels[number])
                 sync.save(row, INDICATOR.columns(item, order=order))
-            sync.remove(rows[len(items) :])
+            sync.remove(unmatched)
     sync.remove(row for rows in existing.values() for row in rows)
     sync.flush(Indicator)
 
-    contacts = list(authority.contacts.order_by("order", "id"))
+    matched, unmatched = _matched(
+        list(authority.contacts.order_by("order", "id")),
+        document.contacts,
+        lambda row: row.name,
+        lambda data: data["name"],
+    )
     rows = []
-    for order, data in enumerate(document.contacts):
-        contact = contacts[order] if order < len(contacts) else Contact(authority=authority)
+    for order, (contact, data) in enumerate(zip(matched, document.contacts, strict=True)):
+        contact = contact or Contact(authority=authority)
         rows.append(sync.save(contact, CONTACT.columns(data, order=order)))
     created, changed = sync.flush(Contact, history=False)
     _link_contact_levels(authority, rows, document.contacts, levels, created, changed, sync)
-    sync.remove(contacts[len(document.contacts) :])
+    sync.remove(unmatched)
 
     sections = {section.slug: section for section in authority.sections.all()}
     for order, data in enumerate(document.sections):
@@ -1171,7 +1213,7 @@ def export_authority(authority: Authority) -> str:
         Prefetch("indicators", indicators)
     )
     data = {
-        "authority": AUTHORITY.export(authority),
+        "authority": AUTHORITY.export(authority) | {"slug": authority.public_slug},
         "levels": [
             LEVEL.export(level)
             for level in authority.levels.prefetch_related("next_steps").order_by("number")

@@ -72,6 +72,17 @@ class GuidanceQuerySet(models.QuerySet):
             authorities = [getattr(authority, "pk", authority) for authority in authorities]
         return self.filter(**{f"{self.model.authority_path}__in": authorities})
 
+    def published(self):
+        """The rows the public sees: not those of the drafts leads edit (`Authority.draft_of`)."""
+        return self.filter(**{self._draft_of_path(): True})
+
+    def drafts(self):
+        return self.filter(**{self._draft_of_path(): False})
+
+    def _draft_of_path(self):
+        path = self.model.authority_path
+        return "draft_of__isnull" if path == "pk" else f"{path}__draft_of__isnull"
+
 
 def records_for_authorities(records, authorities):
     """History records (`Model.history`) of these authorities' rows, deleted rows included.
@@ -115,10 +126,24 @@ class AuthorityQuerySet(GuidanceQuerySet):
         return self.update(version=F("version") + 1)
 
 
+# A draft's slug is its published authority's slug with this added: a real slug never holds "--"
+# (the loader refuses it), so no published address can name a draft by accident.
+DRAFT_SUFFIX = "--draft"
+SLUG_MAX_LENGTH = 50
+
+
 class Authority(models.Model):
+    """An area's guidance. Each area is two rows: the published authority, which the public pages,
+    the API and search show, and its draft (`draft_of` set), which leads edit in the admin and
+    an approver publishes as the next edition (guidance/editions.py)."""
+
     # Fields are declared in the order the admin shows them.
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(unique=True, help_text="Used in addresses, e.g. stoke-on-trent.")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH + len(DRAFT_SUFFIX),
+        unique=True,
+        help_text="Used in addresses, e.g. stoke-on-trent.",
+    )
     partnership = models.CharField(
         max_length=200, help_text="The safeguarding partnership that publishes the document."
     )
@@ -147,24 +172,81 @@ class Authority(models.Model):
         related_name="authorities",
         help_text="Safeguarding leads who may edit this authority's guidance.",
     )
+    # Roles are set on the draft, the row the admin shows.
+    approvers = models.ManyToManyField(
+        "auth.User",
+        blank=True,
+        related_name="approves",
+        help_text="People who may publish the draft as the next edition.",
+    )
+    single_lead = models.BooleanField(
+        default=False,
+        help_text=(
+            "The partnership has one lead, who may publish their own changes without a second "
+            "person's approval."
+        ),
+    )
+    draft_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="draft",
+        help_text="The published authority this draft becomes when published.",
+    )
+    # On a published authority: its newest edition (the `Edition` row), for pages to show
+    # without a query.
+    published_edition = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Bumped in the same transaction as every change to the authority or its rows (see
     # `bump_versions` below); pages and API answers are cached under it (guidance/caching.py).
     version = models.PositiveBigIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["leads", "version"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "leads",
+            "approvers",
+            "version",
+            "draft_of",
+            "published_edition",
+            "published_at",
+        ]
+    )
     objects = AuthorityQuerySet.as_manager()
     authority_path = "pk"
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "authorities"
+        constraints = [
+            # A draft carries its published authority's name.
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(draft_of__isnull=True), name="unique_published_name"
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("guidance:authority", args=[self.slug])
+
+    @property
+    def is_draft(self):
+        return self.draft_of_id is not None
+
+    @property
+    def edition_label(self):
+        """The edition a page shows ("edition 3"): this site's, or the document's own before
+        the area has editions."""
+        return f"edition {self.published_edition}" if self.published_edition else self.edition
+
+    @property
+    def public_slug(self):
+        """The slug the area's documents carry (a draft's, without its suffix)."""
+        return self.slug.removesuffix(DRAFT_SUFFIX) if self.is_draft else self.slug
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         # A save never writes `version` back: an instance read before a bump would otherwise put
@@ -291,6 +373,11 @@ class Domain(models.Model):
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
     def clean(self):
+        if not self.theme and self.pk and self.indicators.exists():
+            # Areas are compared by theme; the loader refuses such a domain too.
+            raise ValidationError(
+                {"theme": "A domain with indicators needs a theme: choose the closest one."}
+            )
         if not self.parent_id:
             return
         # Pages, filters and the YAML format know one level of grouping, no more.
@@ -471,6 +558,32 @@ class GuidanceSection(models.Model):
 
     def get_absolute_url(self):
         return reverse("guidance:section", args=[self.authority.slug, self.slug])
+
+
+class Edition(models.Model):
+    """One publication of an authority's guidance: the whole document as published, as
+    `export_thresholds` writes it, so any edition can be downloaded, compared or restored."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+    summary = models.TextField(help_text="What changed, in a sentence or two, for practitioners.")
+    # Names as they were, not links: the record outlives the accounts.
+    prepared_by = models.TextField(blank=True, help_text="Who changed the draft, by email.")
+    approved_by = models.CharField(max_length=254, blank=True)
+    document = models.TextField()
+
+    class Meta:
+        ordering = ["authority", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "number"], name="one_edition_per_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.authority} edition {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("guidance:changes", args=[self.authority.slug]) + f"#edition-{self.number}"
 
 
 class ImportPreview(models.Model):

@@ -26,6 +26,7 @@ ASSET_PATHS = [
     "js/filter.js",
     "js/presentation.js",
     "js/print.js",
+    "js/notes.js",
     "favicon.ico",
     "icons/icon-192.png",
     "icons/icon-512.png",
@@ -54,6 +55,7 @@ def area_pages(authority):
             for pk in ids.values_list("pk", flat=True)
         ]
     pages += [section.get_absolute_url() for section in authority.sections.all()]
+    pages.append(reverse("guidance:changes", args=[slug]))
     if authority.has_indicators:
         pages.append(reverse("guidance:level_table", args=[slug]))
         pages += [slide.href for slide in slides(authority)]
@@ -70,7 +72,8 @@ def shell(request):
 
 
 def area(request, slug):
-    authority = _authority(slug, "sections")
+    # Only what is published is saved for use offline, never a draft's preview.
+    authority = _authority(request, slug, "sections", previews=False)
     return JsonResponse(
         {
             "slug": authority.slug,
@@ -78,7 +81,15 @@ def area(request, slug):
             "document_title": authority.document_title,
             "edition": authority.edition,
             "version": authority.version,
+            "published_edition": authority.published_edition,
+            "changes": reverse("guidance:changes", args=[authority.slug]),
             "pages": area_pages(authority),
+            # My notes: its copy without ids answers any notes address offline (sw.js).
+            "notes": (
+                reverse("guidance:notes", args=[authority.slug])
+                if authority.has_indicators
+                else None
+            ),
             "assets": assets(),
         }
     )

@@ -17,7 +17,8 @@ def lead_authority_ids(user):
     """The authorities a user leads, read once per request (cached on the user object)."""
     if not hasattr(user, "_lead_authority_ids"):
         user._lead_authority_ids = (
-            frozenset(user.authorities.values_list("pk", flat=True))
+            # Leads are set on drafts (the rows the admin shows); published rows are never edited.
+            frozenset(user.authorities.drafts().values_list("pk", flat=True))
             if user.is_authenticated
             else frozenset()
         )
@@ -25,9 +26,10 @@ def lead_authority_ids(user):
 
 
 def scope(queryset, user):
-    """Only the rows of the authorities the user leads (every row for a superuser)."""
+    """Only the rows of the drafts of the authorities the user leads (of every draft for a
+    superuser): published rows change only by publishing (guidance/editions.py)."""
     if user.is_superuser:
-        return queryset
+        return queryset.drafts()
     return queryset.for_authorities(lead_authority_ids(user))
 
 
@@ -54,3 +56,15 @@ for model in GUIDANCE_MODELS:
 # Leads keep their authority's details current but never create or delete an authority.
 rules.add_perm("guidance.view_authority", can_edit)
 rules.add_perm("guidance.change_authority", can_edit)
+
+
+def can_preview(user, authority):
+    """Whether the user may see a draft's pages: its leads and approvers (and superusers)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        authority.leads.filter(pk=user.pk).exists()
+        or authority.approvers.filter(pk=user.pk).exists()
+    )

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Contact, Level, SearchEntry, SearchKind, authority_id_of
+from .models import Authority, Contact, Level, SearchEntry, SearchKind, authority_id_of
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 # Canonical tokens of synonym groups start with this: no English word does, so a prefix search
@@ -425,18 +425,27 @@ def _read_columns(kind):
 
 
 def update_entry(kind, row):
-    """Write the one entry of a saved row (signals, guidance/models.py)."""
+    """Write the one entry of a saved row (signals, guidance/models.py). A draft's rows have
+    none: search shows only what is published."""
+    authority_id = authority_id_of(row)
+    if Authority.objects.drafts().filter(pk=authority_id).exists():
+        return
     columns = _read_columns(kind)
     title_terms, row_terms = entry_values(kind, {c: getattr(row, c) for c in columns})
     SearchEntry.objects.update_or_create(
         **{kind: row},
         defaults={
             "kind": kind,
-            "authority_id": authority_id_of(row),
+            "authority_id": authority_id,
             "title_terms": title_terms,
             "terms": row_terms,
         },
     )
+
+
+def _has_drafts(apps):
+    fields = apps.get_model("guidance", "Authority")._meta.get_fields()
+    return any(field.name == "draft_of" for field in fields)
 
 
 def rebuild(authority_ids=None, apps=django_apps):
@@ -457,6 +466,8 @@ def rebuild(authority_ids=None, apps=django_apps):
     new = []
     for kind, (name, path, order) in sources.items():
         rows = apps.get_model("guidance", name).objects.all()
+        if _has_drafts(apps):  # not yet in migration 0009, which calls this too
+            rows = rows.filter(**{f"{path}__draft_of__isnull": True})
         if authority_ids is not None:
             rows = rows.filter(**{f"{path}__in": authority_ids})
         columns = _read_columns(kind)

@@ -1,7 +1,15 @@
 from django.urls import path
 
-from . import offline, views
+from . import notes, offline, views
 from .caching import per_authority, site_wide
+from .feeds import AreaEditionsFeed, EditionsFeed
+from .views import previewing
+
+
+def area_page(view):
+    """A page of one area: cached by its version, or a draft's private preview."""
+    return per_authority(previewing(view))
+
 
 app_name = "guidance"
 
@@ -14,17 +22,23 @@ urlpatterns = [
     # Before the authorities' addresses: no authority can be called "offline".
     path("offline/", site_wide(offline.offline_page), name="offline"),
     path("offline/assets.json", site_wide(offline.shell), name="offline_shell"),
-    path("<slug:slug>/", per_authority(views.authority_detail), name="authority"),
-    path("<slug:slug>/level/<int:number>/", per_authority(views.level_detail), name="level"),
-    path("<slug:slug>/indicators/", per_authority(views.indicator_list), name="indicators"),
-    path("<slug:slug>/table/", per_authority(views.level_table_view), name="level_table"),
-    path("<slug:slug>/present/", per_authority(views.presentation), name="present_start"),
-    path("<slug:slug>/present/<int:number>/", per_authority(views.presentation), name="present"),
+    path("changes/feed/", site_wide(EditionsFeed()), name="changes_feed_all"),
+    path("<slug:slug>/", area_page(views.authority_detail), name="authority"),
+    path("<slug:slug>/level/<int:number>/", area_page(views.level_detail), name="level"),
+    path("<slug:slug>/indicators/", area_page(views.indicator_list), name="indicators"),
+    path("<slug:slug>/table/", area_page(views.level_table_view), name="level_table"),
+    # My notes: the noted indicators are the query string, part of the cache key already.
+    path("<slug:slug>/notes/", area_page(notes.notes_page), name="notes"),
+    path("<slug:slug>/present/", area_page(views.presentation), name="present_start"),
+    path("<slug:slug>/present/<int:number>/", area_page(views.presentation), name="present"),
+    path("<slug:slug>/changes/", area_page(views.changes), name="changes"),
+    path("<slug:slug>/changes/feed/", per_authority(AreaEditionsFeed()), name="changes_feed"),
+    path(
+        "<slug:slug>/changes/<int:number>.yaml",
+        per_authority(views.edition_document),
+        name="edition_document",
+    ),
     path("<slug:slug>/offline.json", per_authority(offline.area), name="offline_area"),
-    path(
-        "<slug:slug>/indicators/<int:pk>/", per_authority(views.indicator_detail), name="indicator"
-    ),
-    path(
-        "<slug:slug>/guidance/<slug:section>/", per_authority(views.section_detail), name="section"
-    ),
+    path("<slug:slug>/indicators/<int:pk>/", area_page(views.indicator_detail), name="indicator"),
+    path("<slug:slug>/guidance/<slug:section>/", area_page(views.section_detail), name="section"),
 ]

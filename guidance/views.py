@@ -1,14 +1,19 @@
 """Practitioners' pages. Each page runs a fixed number of queries whatever the data size."""
 
+from functools import wraps
+
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
+from . import editions
 from .filters import IndicatorFilter
 from .forms import CompareForm, NextStepsCompareForm, SearchForm, SearchPageForm
 from .models import Authority, Contact, Indicator, SearchKind
+from .rules import can_preview
 from .search import RESULTS_PER_PAGE, Results, SearchEntry, parse
 from .tables import (
     comparison,
@@ -23,9 +28,13 @@ from .tables import (
 INDICATORS_PER_PAGE = 50
 
 
-def _authority(slug, *related):
-    """An authority with its levels and the emergency contacts every authority page shows."""
-    return get_object_or_404(
+def _authority(request, slug, *related, previews=True):
+    """An authority with its levels and the emergency contacts every authority page shows.
+
+    A draft's pages (its slug ends "--draft") are a preview for the people who edit or publish
+    it, and nobody else: to everyone else, and wherever `previews` is off, the address does not
+    exist. A preview is never stored by a cache or the browser (`previewing`)."""
+    authority = get_object_or_404(
         Authority.objects.prefetch_related(
             "levels",
             Prefetch("contacts", Contact.objects.emergency(), to_attr="emergency_contacts"),
@@ -37,23 +46,42 @@ def _authority(slug, *related):
         ),
         slug=slug,
     )
+    if authority.is_draft:
+        if not (previews and can_preview(request.user, authority)):
+            raise Http404("No such area")
+        request.previewing = True
+    return authority
+
+
+def previewing(view):
+    """Marks a draft's preview as private to its reader: no cache, no search engine."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if getattr(request, "previewing", False):
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
 
 
 def home(request):
     return render(
         request,
         "guidance/home.html",
-        {"authorities": Authority.objects.all(), "search_form": SearchForm()},
+        {"authorities": Authority.objects.published(), "search_form": SearchForm()},
     )
 
 
 def authority_detail(request, slug):
-    authority = _authority(slug, "sections")
+    authority = _authority(request, slug, "sections")
     return render(request, "guidance/authority.html", {"authority": authority})
 
 
 def level_detail(request, slug, number):
-    authority = _authority(slug)
+    authority = _authority(request, slug)
     # The authority's levels are already fetched (and know their authority, for their address).
     levels = {lvl.number: lvl for lvl in authority.levels.all()}
     level = levels.get(number)
@@ -78,7 +106,7 @@ def level_detail(request, slug, number):
 
 
 def indicator_list(request, slug):
-    authority = _authority(slug)
+    authority = _authority(request, slug)
     indicators = Indicator.objects.for_authorities([authority])
     filterset = IndicatorFilter(request.GET, queryset=indicators, authority=authority)
     results, query = Indicator.objects.none(), None
@@ -102,10 +130,10 @@ def indicator_list(request, slug):
 
 
 def indicator_detail(request, slug, pk):
-    authority = _authority(slug)
-    indicator = get_object_or_404(
-        Indicator.objects.with_context(), domain__authority=authority, pk=pk
-    )
+    authority = _authority(request, slug)
+    indicator = Indicator.objects.with_context().filter(domain__authority=authority, pk=pk).first()
+    if indicator is None:
+        return _removed_indicator(request, authority, pk)
     same_theme = (
         Indicator.objects.same_theme_at_other_levels(indicator).with_context().in_document_order()
     )
@@ -114,6 +142,38 @@ def indicator_detail(request, slug, pk):
         "guidance/indicator.html",
         {"authority": authority, "indicator": indicator, "same_theme": same_theme},
     )
+
+
+def _removed_indicator(request, authority, pk):
+    """An indicator's address outlives it: it says which edition removed it (410 Gone)."""
+    removed = None if authority.is_draft else editions.removed_indicator(authority, pk)
+    if removed is None:
+        raise Http404("No such indicator")
+    number, level = removed
+    context = {"authority": authority, "edition_number": number, "removed_level": level}
+    return render(request, "guidance/indicator_removed.html", context, status=410)
+
+
+EDITIONS_PER_PAGE = 10
+
+
+def changes(request, slug):
+    """The area's editions, newest first, each with its summary and its changes in plain words
+    against the edition before it."""
+    authority = _authority(request, slug, previews=False)
+    page = Paginator(authority.editions.all(), EDITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = editions.with_changes(authority, page.object_list)
+    return render(request, "guidance/changes.html", {"authority": authority, "page": page})
+
+
+def edition_document(request, slug, number):
+    """An edition's whole document, as export_thresholds writes it."""
+    authority = _authority(request, slug, previews=False)
+    edition = get_object_or_404(authority.editions, number=number)
+    response = HttpResponse(edition.document, content_type="application/yaml; charset=utf-8")
+    name = f"{authority.slug}-edition-{edition.number}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def search(request):
@@ -127,7 +187,7 @@ def search(request):
     context = {"search_form": form, "searched": False}
     if form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
-        entries = SearchEntry.objects.all()
+        entries = SearchEntry.objects.published()
         if data["area"]:
             entries = entries.filter(authority_id=form.authorities[data["area"]])
         results = Results(parse(data["q"]), entries, kind=data["kind"])
@@ -142,7 +202,7 @@ def search(request):
 
 
 def section_detail(request, slug, section):
-    authority = _authority(slug, "sections")
+    authority = _authority(request, slug, "sections")
     section = next((s for s in authority.sections.all() if s.slug == section), None)
     if section is None:
         raise Http404("No such guidance section")
@@ -159,7 +219,7 @@ PRINT_CELL_BUDGET = 900
 def level_table_view(request, slug):
     """The table whole on screen; printed, a domain too long for a page goes on in rows of its
     own marked "(continued)" (the page holds both; the print styles show the second)."""
-    authority = _authority(slug)
+    authority = _authority(request, slug)
     rows = level_table(authority)
     return render(
         request,
@@ -177,7 +237,7 @@ def level_table_view(request, slug):
 def presentation(request, slug, number=1):
     """The whole deck, showing slide `number`; JavaScript then moves between slides in place
     (so full screen survives), and every slide keeps its own address."""
-    authority = _authority(slug)
+    authority = _authority(request, slug)
     deck = slides(authority)
     if not 1 <= number <= len(deck):
         raise Http404("No such slide")

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from guidance.editions import publish
 from guidance.loader import export_authority
 from guidance.models import (
     Authority,
@@ -26,10 +27,18 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [Authority, Level, NextStep, Domain, Indicator, Contact, GuidanceSection]
 
+# Leads edit the drafts in admin; the published authorities change only by publishing.
+NORTHSHIRE = "northshire--draft"
+SOUTHVALE = "southvale--draft"
+
 
 def one_row(model, slug):
     """A row of that authority's (of Authority, the authority itself)."""
     return model.objects.for_authorities(Authority.objects.filter(slug=slug)).first()
+
+
+def published_northshire():
+    return Authority.objects.published().get(slug="northshire")
 
 
 def url(model, view, *args):
@@ -56,6 +65,7 @@ def superuser(client):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_lead_lists_only_their_own_authoritys_rows(client, lead, model):
+    assert [a.slug for a in lead.authorities.all()] == [NORTHSHIRE]  # the role is on the draft
     own = model.objects.for_authorities(lead.authorities.all())
     assert own.exists()
     assert model.objects.exclude(pk__in=own).exists()  # other authorities' rows to leave out
@@ -69,18 +79,26 @@ def test_lead_lists_only_their_own_authoritys_rows(client, lead, model):
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_lead_can_open_their_rows_but_not_another_authoritys(client, lead, model):
-    own, other = one_row(model, "northshire"), one_row(model, "southvale")
+def test_lead_can_open_their_draft_rows_but_not_another_authoritys_or_published_ones(
+    client, lead, model
+):
+    own = one_row(model, NORTHSHIRE)
     assert client.get(url(model, "change", own.pk)).status_code == 200
-    assert client.get(url(model, "change", other.pk)).status_code == 403
-    assert client.get(url(model, "history", other.pk)).status_code == 403
-    assert client.get(url(model, "delete", other.pk)).status_code == 403
+    # Another authority's draft, and the published rows (their own area's too), are forbidden.
+    for slug in (SOUTHVALE, "southvale", "northshire"):
+        other = one_row(model, slug)
+        assert client.get(url(model, "change", other.pk)).status_code == 403
+        assert client.get(url(model, "history", other.pk)).status_code == 403
+        assert client.get(url(model, "delete", other.pk)).status_code == 403
     assert client.get(url(model, "change", 999999)).status_code == 404
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_lead_cannot_delete_another_authoritys_row_by_post_or_bulk_action(client, lead, model):
-    other = one_row(model, "southvale")
+@pytest.mark.parametrize("slug", [SOUTHVALE, "northshire"])
+def test_lead_cannot_delete_another_authoritys_or_a_published_row_by_post_or_bulk_action(
+    client, lead, model, slug
+):
+    other = one_row(model, slug)
     before = snapshot()
     assert client.post(url(model, "delete", other.pk), {"post": "yes"}).status_code == 403
     client.post(
@@ -92,8 +110,11 @@ def test_lead_cannot_delete_another_authoritys_row_by_post_or_bulk_action(client
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_lead_cannot_change_another_authoritys_row_by_post(client, lead, model):
-    other = one_row(model, "southvale")
+@pytest.mark.parametrize("slug", [SOUTHVALE, "northshire"])
+def test_lead_cannot_change_another_authoritys_or_a_published_row_by_post(
+    client, lead, model, slug
+):
+    other = one_row(model, slug)
     before = snapshot()
     response = client.post(url(model, "change", other.pk), {"name": "Changed", "text": "x"})
     assert response.status_code == 403
@@ -118,11 +139,14 @@ def indicator_form(indicator, **changes):
 
 
 def test_crafted_post_moving_an_indicator_to_another_authority_is_refused(client, lead):
-    own = one_row(Indicator, "northshire")
-    southvale_domain = Domain.objects.filter(authority__slug="southvale").first()
-    southvale_level = Level.objects.get(authority__slug="southvale", number=4)
+    own = one_row(Indicator, NORTHSHIRE)
+    moves = []
+    # Into another authority's draft, or into the published rows (of the lead's own area too).
+    for slug in (SOUTHVALE, "southvale", "northshire"):
+        moves.append({"domain": Domain.objects.filter(authority__slug=slug).first().pk})
+        moves.append({"level": Level.objects.get(authority__slug=slug, number=4).pk})
     before = snapshot()
-    for changes in ({"domain": southvale_domain.pk}, {"level": southvale_level.pk}):
+    for changes in moves:
         response = client.post(url(Indicator, "change", own.pk), indicator_form(own, **changes))
         assert response.status_code == 200  # the form again, with its error
         assert "Select a valid choice" in response.content.decode()
@@ -130,8 +154,8 @@ def test_crafted_post_moving_an_indicator_to_another_authority_is_refused(client
 
 
 def test_crafted_post_adding_a_row_to_another_authority_is_refused(client, lead):
-    southvale_domain = Domain.objects.filter(authority__slug="southvale").first()
-    northshire_level = Level.objects.get(authority__slug="northshire", number=1)
+    southvale_domain = Domain.objects.filter(authority__slug=SOUTHVALE).first()
+    northshire_level = Level.objects.get(authority__slug=NORTHSHIRE, number=1)
     before = snapshot()
     response = client.post(
         url(Indicator, "add"),
@@ -143,11 +167,12 @@ def test_crafted_post_adding_a_row_to_another_authority_is_refused(client, lead)
         },
     )
     assert "Select a valid choice" in response.content.decode()
-    southvale = Authority.objects.get(slug="southvale")
-    response = client.post(
-        url(Contact, "add"), {"authority": southvale.pk, "name": "Planted", "order": 0}
-    )
-    assert "Select a valid choice" in response.content.decode()
+    for slug in (SOUTHVALE, "northshire"):
+        other = Authority.objects.get(slug=slug)
+        response = client.post(
+            url(Contact, "add"), {"authority": other.pk, "name": "Planted", "order": 0}
+        )
+        assert "Select a valid choice" in response.content.decode()
     assert snapshot() == before
 
 
@@ -162,8 +187,8 @@ def test_a_lead_of_two_authorities_cannot_mix_them_in_one_indicator(client):
         stdout=StringIO(),
     )
     client.force_login(User.objects.get(username="two@example.org"))
-    own = one_row(Indicator, "northshire")
-    southvale_level = Level.objects.get(authority__slug="southvale", number=4)
+    own = one_row(Indicator, NORTHSHIRE)
+    southvale_level = Level.objects.get(authority__slug=SOUTHVALE, number=4)
     response = client.post(
         url(Indicator, "change", own.pk), indicator_form(own, level=southvale_level.pk)
     )
@@ -186,31 +211,43 @@ def test_autocomplete_offers_only_the_leads_domains(client, lead):
 def test_add_form_offers_only_the_leads_levels_and_domains(client, lead):
     form = client.get(url(Indicator, "add")).context["adminform"].form
     assert set(form.fields["level"].queryset.values_list("authority__slug", flat=True)) == {
-        "northshire"
+        NORTHSHIRE
     }
     assert set(form.fields["domain"].queryset.values_list("authority__slug", flat=True)) == {
-        "northshire"
+        NORTHSHIRE
     }
 
 
 def test_leads_cannot_add_or_delete_authorities(client, lead):
     assert client.get(url(Authority, "add")).status_code == 403
-    northshire = Authority.objects.get(slug="northshire")
-    assert client.post(url(Authority, "delete", northshire.pk), {"post": "yes"}).status_code == 403
+    for slug in (NORTHSHIRE, "northshire"):
+        northshire = Authority.objects.get(slug=slug)
+        assert (
+            client.post(url(Authority, "delete", northshire.pk), {"post": "yes"}).status_code == 403
+        )
+    assert Authority.objects.filter(slug__in=[NORTHSHIRE, "northshire"]).count() == 2
 
 
-def test_superusers_see_every_authority(client, superuser):
+def test_superusers_see_every_draft_authority_but_no_published_one(client, superuser):
     response = client.get(url(Indicator, "changelist"))
     cl = response.context["cl"]
-    assert cl.result_count == Indicator.objects.count()
+    assert cl.result_count == Indicator.objects.drafts().count()
+    assert Indicator.objects.published().exists()  # rows the list leaves out
     shown = set(cl.queryset.values_list("domain__authority__slug", flat=True))
-    assert {"northshire", "southvale"} <= shown
-    southvale = one_row(Indicator, "southvale")
+    assert {NORTHSHIRE, SOUTHVALE} <= shown
+    assert all(slug.endswith("--draft") for slug in shown)
+    response = client.get(url(Authority, "changelist"))
+    assert set(response.context["cl"].queryset.values_list("pk", flat=True)) == set(
+        Authority.objects.drafts().values_list("pk", flat=True)
+    )
+    southvale = one_row(Indicator, SOUTHVALE)
     assert client.get(url(Indicator, "change", southvale.pk)).status_code == 200
+    published = one_row(Indicator, "southvale")
+    assert client.get(url(Indicator, "change", published.pk)).status_code == 403
 
 
 def test_edit_is_recorded_with_who_and_can_be_reverted(client, lead):
-    indicator = one_row(Indicator, "northshire")
+    indicator = one_row(Indicator, NORTHSHIRE)
     original = indicator.text
     response = client.post(
         url(Indicator, "change", indicator.pk), indicator_form(indicator, text="Edited text")
@@ -231,19 +268,33 @@ def test_edit_is_recorded_with_who_and_can_be_reverted(client, lead):
     assert Indicator.objects.get(pk=indicator.pk).text == original
 
 
-def test_the_public_page_shows_an_edit_at_once(client, lead):
-    indicator = one_row(Indicator, "northshire")
-    client.get(indicator.get_absolute_url())  # any cache would be warm now
+def test_an_edit_shows_on_the_preview_at_once_and_on_the_public_page_once_published(client, lead):
+    indicator = one_row(Indicator, NORTHSHIRE)
+    # The same indicator as published (the draft is a copy: the same text in the same place).
+    public = Indicator.objects.published().get(
+        domain__authority__slug="northshire",
+        domain__name=indicator.domain.name,
+        level__number=indicator.level.number,
+        order=indicator.order,
+        text=indicator.text,
+    )
+    preview_url, public_url = indicator.get_absolute_url(), public.get_absolute_url()
+    assert preview_url.startswith(f"/{NORTHSHIRE}/") and public_url.startswith("/northshire/")
+    for address in (preview_url, public_url):
+        assert client.get(address).status_code == 200  # any cache would be warm now
     response = client.post(
         url(Indicator, "change", indicator.pk), indicator_form(indicator, text="Fresh")
     )
     assert response.status_code == 302
-    page = client.get(indicator.get_absolute_url()).content.decode()
-    assert "Fresh" in page
+    assert "Fresh" in client.get(preview_url).content.decode()
+    assert "Fresh" not in client.get(public_url).content.decode()
+    publish(published_northshire(), "An indicator reworded.")
+    # Matched by its place, the published indicator keeps its address.
+    assert "Fresh" in client.get(public_url).content.decode()
 
 
 def test_a_deleted_row_can_be_restored_with_its_details(client, lead):
-    indicator = one_row(Indicator, "northshire")
+    indicator = one_row(Indicator, NORTHSHIRE)
     pk, text = indicator.pk, indicator.text
     assert client.post(url(Indicator, "delete", pk), {"post": "yes"}).status_code == 302
     assert not Indicator.objects.filter(pk=pk).exists()
@@ -258,7 +309,7 @@ def test_a_deleted_row_can_be_restored_with_its_details(client, lead):
 
 
 def test_another_authoritys_deleted_rows_are_neither_listed_nor_restorable(client, lead):
-    other = one_row(Indicator, "southvale")
+    other = one_row(Indicator, SOUTHVALE)
     pk = other.pk
     other.delete()
     listing = client.get(url(Indicator, "deleted")).content.decode()
@@ -270,15 +321,21 @@ def test_another_authoritys_deleted_rows_are_neither_listed_nor_restorable(clien
     assert not Indicator.objects.filter(pk=pk).exists()
 
 
-def test_download_yaml_is_what_export_thresholds_writes(client, lead):
-    northshire = Authority.objects.get(slug="northshire")
+def test_download_yaml_is_what_export_thresholds_writes_of_the_draft(client, lead):
+    northshire = Authority.objects.get(slug=NORTHSHIRE)
     response = client.get(reverse("admin:guidance_authority_yaml", args=[northshire.pk]))
     assert response.status_code == 200
     assert response.content.decode() == export_authority(northshire)
-    southvale = Authority.objects.get(slug="southvale")
+    assert "  slug: northshire\n" in response.content.decode()  # the public slug
+    southvale = Authority.objects.get(slug=SOUTHVALE)
     assert (
         client.get(reverse("admin:guidance_authority_yaml", args=[southvale.pk])).status_code == 403
     )
+    # A published authority has no download in admin (published guidance is on the site).
+    for slug in ("southvale", "northshire"):
+        published = Authority.objects.get(slug=slug)
+        response = client.get(reverse("admin:guidance_authority_yaml", args=[published.pk]))
+        assert response.status_code in (403, 404)
 
 
 def upload(client, authority, text, name="northshire.yaml"):
@@ -288,8 +345,8 @@ def upload(client, authority, text, name="northshire.yaml"):
     )
 
 
-def test_import_previews_then_applies(client, lead):
-    northshire = Authority.objects.get(slug="northshire")
+def test_import_previews_then_applies_to_the_draft(client, lead):
+    northshire = Authority.objects.get(slug=NORTHSHIRE)
     text = export_authority(northshire)
     edited = text.replace(
         "- Northshire health indicator 1.1\n", "- Northshire health indicator 1.1, thriving\n", 1
@@ -310,10 +367,13 @@ def test_import_previews_then_applies(client, lead):
         domain__authority=northshire, text="Northshire health indicator 1.1, thriving"
     ).exists()
     assert Indicator.history.filter(history_user=lead).exists()
+    # Not published until someone publishes it.
+    published = Indicator.objects.published()
+    assert not published.filter(text="Northshire health indicator 1.1, thriving").exists()
 
 
 def test_invalid_import_shows_its_errors_and_changes_nothing(client, lead):
-    northshire = Authority.objects.get(slug="northshire")
+    northshire = Authority.objects.get(slug=NORTHSHIRE)
     bad = export_authority(northshire).replace("- number: 3\n", "- number: 7\n")
     before = snapshot()
     page = upload(client, northshire, bad).content.decode()
@@ -330,12 +390,48 @@ def test_invalid_import_shows_its_errors_and_changes_nothing(client, lead):
 
 
 def test_a_lead_cannot_import_another_authoritys_file(client, lead):
-    northshire = Authority.objects.get(slug="northshire")
-    southvale = Authority.objects.get(slug="southvale")
+    northshire = Authority.objects.get(slug=NORTHSHIRE)
+    southvale = Authority.objects.get(slug=SOUTHVALE)
     before = snapshot()
     page = html.unescape(
         upload(client, northshire, export_authority(southvale), "southvale.yaml").content.decode()
     )
     assert "this file is for 'southvale', not 'northshire'" in page
     assert upload(client, southvale, export_authority(southvale)).status_code == 403
+    # Nor import into a published authority, their own area's included (refused as one that is
+    # not in the admin at all).
+    for slug in ("southvale", "northshire"):
+        published = Authority.objects.get(slug=slug)
+        assert upload(client, published, export_authority(published)).status_code in (403, 404)
     assert snapshot() == before
+
+
+def test_only_superusers_change_who_leads_approves_or_leads_alone(client, lead):
+    """A lead who could make themselves an approver, or mark the area as having a single lead,
+    could publish their own changes unchecked."""
+    draft = Authority.objects.get(slug=NORTHSHIRE)
+    form = client.get(url(Authority, "change", draft.pk)).context["adminform"].form
+    assert not {"leads", "approvers", "single_lead"} & set(form.fields)
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update(
+        {
+            "leads": [lead.pk],
+            "approvers": [lead.pk],
+            "single_lead": "on",
+            "partnership": "Renamed partnership",
+            "levels-TOTAL_FORMS": "0",
+            "levels-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url(Authority, "change", draft.pk), data)
+    assert response.status_code == 302  # saved, without the fields a lead may not set
+    assert Authority.objects.get(pk=draft.pk).partnership == "Renamed partnership"
+    assert not draft.approvers.exists()
+    assert not Authority.objects.get(pk=draft.pk).single_lead
+    assert list(draft.leads.all()) == [lead]
+
+
+def test_superusers_change_who_leads_approves_or_leads_alone(client, superuser):
+    draft = Authority.objects.get(slug=NORTHSHIRE)
+    form = client.get(url(Authority, "change", draft.pk)).context["adminform"].form
+    assert {"leads", "approvers", "single_lead"} <= set(form.fields)

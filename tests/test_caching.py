@@ -27,6 +27,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from guidance.editions import publish
 from guidance.models import Authority, Contact, GuidanceSection, Indicator, Level, NextStep
 
 from .helpers import SITE_DOCUMENTS, load_site_documents
@@ -164,20 +165,49 @@ def test_site_pages_see_authorities_come_and_go(client, sample_text, write_fixtu
     assert "Sampleshire" not in text(client.get("/"))
 
 
+def published_counterpart(indicator):
+    """The published indicator a draft indicator is a copy of (the same text in the same place)."""
+    return Indicator.objects.published().get(
+        domain__authority=indicator.domain.authority.draft_of,
+        domain__name=indicator.domain.name,
+        level__number=indicator.level.number,
+        order=indicator.order,
+        text=indicator.text,
+    )
+
+
 @pytest.mark.django_db
-def test_an_edit_through_admin_shows_on_the_next_anonymous_request(client, lead_client):
-    indicator = Indicator.objects.filter(domain__authority__slug="northshire").first()
-    url = indicator.get_absolute_url()
+def test_an_edit_through_admin_shows_on_the_next_anonymous_request_once_published(
+    client, lead_client
+):
+    # Leads edit the draft; its preview is the lead's alone and never cached.
+    indicator = Indicator.objects.filter(domain__authority__slug="northshire--draft").first()
+    preview_url = indicator.get_absolute_url()
+    url = published_counterpart(indicator).get_absolute_url()
+    assert preview_url.startswith("/northshire--draft/") and url.startswith("/northshire/")
     old = client.get(url)
     assert queries(client, url)[1] == 1  # cached
     api_url = "/api/v1/indicators?authority=northshire&limit=500"
     assert indicator.text in text(client.get(api_url))
+    assert client.get(preview_url).status_code == 404  # nobody else's preview
 
     response = lead_client.post(
         f"/admin/guidance/indicator/{indicator.pk}/change/",
         indicator_form(indicator, text="Edited through admin"),
     )
     assert response.status_code == 302
+    preview = lead_client.get(preview_url)
+    assert "Edited through admin" in text(preview)
+    assert "no-store" in preview["Cache-Control"] and "private" in preview["Cache-Control"]
+    assert "ETag" not in preview
+    assert client.get(preview_url).status_code == 404
+    # Not public until published: the cached page is still the right answer.
+    unchanged, count = queries(client, url)
+    assert count == 1 and unchanged["ETag"] == old["ETag"]
+    assert "Edited through admin" not in text(unchanged)
+    assert "Edited through admin" not in text(client.get(api_url))
+
+    publish(Authority.objects.published().get(slug="northshire"), "An indicator reworded.")
     new = client.get(url)
     assert "Edited through admin" in text(new)
     assert new["ETag"] != old["ETag"]
@@ -414,10 +444,11 @@ def test_two_app_servers_sharing_redis_never_serve_a_stale_page(transactional_db
         assert "Edited Early Help" in _get(b, path)
         assert "Edited Early Help" in _get(a, path)
 
-        # An edit through server A's admin shows on server B's next request.
+        # An edit through server A's admin (of the draft) shows on server B's next request once
+        # it is published.
         User.objects.create_superuser("two@example.org", "two@example.org", "Two-servers-pw-1")
-        indicator = Indicator.objects.filter(domain__authority__slug="northshire").first()
-        url = indicator.get_absolute_url()
+        indicator = Indicator.objects.filter(domain__authority__slug="northshire--draft").first()
+        url = published_counterpart(indicator).get_absolute_url()
         assert indicator.text in _get(b, url)
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -437,6 +468,9 @@ def test_two_app_servers_sharing_redis_never_serve_a_stale_page(transactional_db
         data["csrfmiddlewaretoken"] = token
         with opener.open(f"{a}{change}", urllib.parse.urlencode(data).encode(), timeout=10) as r:
             assert r.url.endswith("/admin/guidance/indicator/"), r.url  # saved, redirected
+        assert "Edited on server A" in _get(b, indicator.get_absolute_url(), opener)  # preview
+        assert "Edited on server A" not in _get(b, url)
+        publish(Authority.objects.published().get(slug="northshire"), "Edited on server A.")
         assert "Edited on server A" in _get(b, url)
     finally:
         for process in servers:

@@ -21,8 +21,10 @@ def create_lead(*args):
     return out.getvalue()
 
 
-def authorities(username):
-    return set(User.objects.get(username=username).authorities.values_list("slug", flat=True))
+def authorities(username, role="authorities"):
+    """The slugs of the authorities a user leads (or, with role="approves", approves): the
+    roles are held on the drafts, which the admin shows."""
+    return set(getattr(User.objects.get(username=username), role).values_list("slug", flat=True))
 
 
 def test_create_lead_refuses_something_that_is_not_an_email():
@@ -43,7 +45,7 @@ def test_create_lead_adds_authorities_to_an_existing_lead_by_default():
     create_lead("sam@example.org", "--authority", "northshire")
     out = create_lead("SAM@example.org", "--authority", "southvale", "--authority", "northshire")
     assert out == "Added Southvale to lead sam@example.org; now: Northshire, Southvale.\n"
-    assert authorities("sam@example.org") == {"northshire", "southvale"}
+    assert authorities("sam@example.org") == {"northshire--draft", "southvale--draft"}
     out = create_lead("sam@example.org", "--authority", "northshire")
     assert out == "Added nothing new to lead sam@example.org; now: Northshire, Southvale.\n"
 
@@ -52,13 +54,29 @@ def test_create_lead_replace_replaces_the_authorities():
     create_lead("sam@example.org", "--authority", "northshire", "--authority", "southvale")
     out = create_lead("sam@example.org", "--authority", "westmere", "--replace")
     assert out == "Replaced the authorities of lead sam@example.org; now: Westmere.\n"
-    assert authorities("sam@example.org") == {"westmere"}
+    assert authorities("sam@example.org") == {"westmere--draft"}
 
 
 def test_create_lead_names_an_unknown_authority():
     with pytest.raises(CommandError, match="No authority atlantis"):
         create_lead("sam@example.org", "--authority", "northshire", "--authority", "atlantis")
+    # It takes the public slug, not the draft's.
+    with pytest.raises(CommandError, match="No authority northshire--draft"):
+        create_lead("sam@example.org", "--authority", "northshire--draft")
     assert not User.objects.filter(username="sam@example.org").exists()
+
+
+def test_create_lead_approver_sets_the_role_on_the_drafts():
+    out = create_lead("sam@example.org", "--authority", "northshire", "--approver")
+    assert "sam@example.org may publish editions of Northshire." in out
+    assert authorities("sam@example.org", "approves") == {"northshire--draft"}
+    # Added without --approver, an authority is led, not approved; --replace resets both roles.
+    create_lead("sam@example.org", "--authority", "southvale")
+    assert authorities("sam@example.org") == {"northshire--draft", "southvale--draft"}
+    assert authorities("sam@example.org", "approves") == {"northshire--draft"}
+    create_lead("sam@example.org", "--authority", "westmere", "--replace")
+    assert authorities("sam@example.org") == {"westmere--draft"}
+    assert authorities("sam@example.org", "approves") == set()
 
 
 def test_changepassword_finds_a_lead_by_email_in_any_case_and_they_can_sign_in(client, monkeypatch):

@@ -794,7 +794,7 @@ def test_stoke_family_and_environment_level_4_cells_are_placed_by_column_order()
 def test_stoke_groups_basic_care_under_parenting_capacity():
     from guidance.models import Domain
 
-    basic_care = Domain.objects.get(authority__slug="stoke-on-trent", name="Basic Care")
+    basic_care = Domain.objects.published().get(authority__slug="stoke-on-trent", name="Basic Care")
     assert basic_care.path == "Parenting Capacity / Basic Care"
 
 

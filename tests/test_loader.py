@@ -50,11 +50,11 @@ def test_load_creates_authority_levels_domains_indicators_contacts(sample):
         (3, "Targeted"),
         (4, "Specialist"),
     ]
-    health = Domain.objects.get(authority=sample, name="Health")
+    health = Domain.objects.published().get(authority=sample, name="Health")
     assert health.parent.name == "Child's Development"
     assert health.path == "Child's Development / Health"
     assert health.theme == "health"
-    marked = Indicator.objects.get(domain=health, level__number=4)
+    marked = Indicator.objects.published().get(domain=health, level__number=4)
     assert marked.text == "Fabricated or induced illness: medical evidence"
     assert marked.strategy_discussion is True
     assert marked.document_source == "Development table"
@@ -67,13 +67,15 @@ def test_load_creates_authority_levels_domains_indicators_contacts(sample):
         (2, "Occasional non attendance at school;"),
         (2, "Few or no qualifications."),
     ]
-    front_door = Contact.objects.get(authority=sample, name="Front Door")
+    front_door = Contact.objects.published().get(authority=sample, name="Front Door")
     assert front_door.phones == ["01234 567890"]
     assert front_door.emails == ["frontdoor@example.org"]
     assert front_door.emergency is True
     assert sorted(front_door.levels.values_list("number", flat=True)) == [3, 4]
-    assert Contact.objects.get(authority=sample, name="Early Help Team").phones == ["999"]
-    step = NextStep.objects.get(level__authority=sample)
+    assert Contact.objects.published().get(authority=sample, name="Early Help Team").phones == [
+        "999"
+    ]
+    step = NextStep.objects.published().get(level__authority=sample)
     assert step.heading == "Referral route"
     assert step.text == "Talk to the family.\n\n- Complete an early help assessment."
     assert sample.sections.get().slug == "significant-harm"
@@ -97,9 +99,11 @@ def test_edited_file_adds_updates_and_removes_only_that_authoritys_rows(
 ):
     other_authorities = {
         slug: snapshot_of(slug)
-        for slug in Authority.objects.exclude(slug="sample").values_list("slug", flat=True)
+        for slug in Authority.objects.exclude(slug__startswith="sample").values_list(
+            "slug", flat=True
+        )
     }
-    kept = Indicator.objects.get(domain__authority=sample, text="Physically well.")
+    kept = Indicator.objects.published().get(domain__authority=sample, text="Physically well.")
     edited = sample_text.replace("Few or no qualifications.", "Few or no qualifications at all.")
     edited = edited.replace("    - Occasional non attendance at school;\n", "")
     edited = edited.replace(
@@ -114,7 +118,11 @@ def test_edited_file_adds_updates_and_removes_only_that_authoritys_rows(
         "Fabricated or induced illness: medical evidence",
         "Few or no qualifications at all.",
     }
-    assert Indicator.objects.get(pk=kept.pk).text == "Physically well."
+    assert Indicator.objects.published().get(pk=kept.pk).text == "Physically well."
+    # The file is the new published edition, and the draft starts again from it.
+    draft_texts = Indicator.objects.filter(domain__authority__slug="sample--draft")
+    assert set(draft_texts.values_list("text", flat=True)) == texts
+    assert sample.editions.first().number == 2
     for slug, rows in other_authorities.items():
         assert snapshot_of(slug) == rows
 
@@ -312,7 +320,7 @@ def _copy(text, slug, extra=0):
 def test_loading_many_documents_records_history_for_every_row(sample_text, write_fixture, db):
     paths = [write_fixture(_copy(sample_text, f"copy-{n}", 3), f"copy-{n}.yaml") for n in range(4)]
     out = load(*paths)
-    authorities = Authority.objects.filter(slug__startswith="copy-")
+    authorities = Authority.objects.published().filter(slug__startswith="copy-")
     assert authorities.count() == 4
     for model in GUIDANCE_MODELS:
         rows = model.objects.for_authorities(authorities)
@@ -324,7 +332,7 @@ def test_loading_many_documents_records_history_for_every_row(sample_text, write
         ), model
         assert set(records.values_list("history_change_reason", flat=True)) == {"load_thresholds"}
     # A contact's record carries the levels it was created with.
-    contact = Contact.objects.get(authority__slug="copy-0", name="Front Door")
+    contact = Contact.objects.published().get(authority__slug="copy-0", name="Front Door")
     record = contact.history.get(history_type="+")
     assert sorted(link.level.number for link in record.levels.all()) == [3, 4]
     created = sum(int(line.split(": ")[1].split()[0]) for line in out.splitlines())
@@ -342,10 +350,10 @@ def test_changes_and_removals_are_recorded_in_history(sample, sample_text, write
     out = load(write_fixture(edited))
     # The indicator text, the contact's levels (one change each); one indicator removed.
     assert "sample: 0 created, 2 updated, 1 removed" in out
-    changed = Indicator.objects.get(pk=kept.pk)
+    changed = Indicator.objects.published().get(pk=kept.pk)
     assert changed.text == "Few qualifications."
     assert changed.history.latest("history_id").history_type == "~"
-    front_door = Contact.objects.get(authority=sample, name="Front Door")
+    front_door = Contact.objects.published().get(authority=sample, name="Front Door")
     record = front_door.history.latest("history_id")
     assert record.history_type == "~"
     assert [link.level.number for link in record.levels.all()] == [2]
@@ -371,7 +379,7 @@ def test_each_history_record_holds_the_row_as_written(sample, sample_text, write
             assert record.history_user is None
     edited = sample_text.replace("Few or no qualifications.", "Few qualifications.")
     load(write_fixture(edited))
-    changed = Indicator.objects.get(text="Few qualifications.")
+    changed = Indicator.objects.published().get(text="Few qualifications.")
     record = changed.history.latest("history_id")
     assert record.history_type == "~"
     assert _tracked(record, Indicator) == _tracked(changed, Indicator)
@@ -411,8 +419,8 @@ def test_a_write_failing_midway_keeps_the_files_before_it(
     third = write_fixture(_copy(sample_text, "third"), "third.yaml")
     original = loader._load_document
 
-    def fail_second(document, reason):
-        report = original(document, reason)  # written, then the failure undoes it
+    def fail_second(document, reason, authority=None):
+        report = original(document, reason, authority)  # written, then the failure undoes it
         if document.slug == "second":
             raise RuntimeError("disk full")
         return report
@@ -430,7 +438,9 @@ def test_a_write_failing_midway_keeps_the_files_before_it(
             "slug", flat=True
         )
     ) == {"first"}
-    assert not Indicator.objects.filter(domain__authority__slug="second").exists()
+    assert Authority.objects.get(slug="first--draft").editions.count() == 0
+    assert Authority.objects.get(slug="first").editions.count() == 1
+    assert not Indicator.objects.filter(domain__authority__slug__startswith="second").exists()
 
 
 @pytest.mark.parametrize("slug", ["offline", "search", "compare", "admin", "api"])

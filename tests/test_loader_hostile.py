@@ -205,7 +205,7 @@ def test_admin_import_refuses_a_script_link_and_changes_nothing(client):
         "create_lead", "lead@northshire.example", "--authority", "northshire", stdout=StringIO()
     )
     client.force_login(User.objects.get(username="lead@northshire.example"))
-    northshire = Authority.objects.get(slug="northshire")
+    northshire = Authority.objects.get(slug="northshire--draft")  # leads import into the draft
     text = NORTHSHIRE.replace(
         "contacts:\n", "contacts:\n- name: Team\n  url: javascript:alert(1)\n", 1
     )
@@ -272,7 +272,7 @@ def test_admin_import_taking_another_authoritys_name_is_a_clear_error(client):
         "create_lead", "lead@northshire.example", "--authority", "northshire", stdout=StringIO()
     )
     client.force_login(User.objects.get(username="lead@northshire.example"))
-    northshire = Authority.objects.get(slug="northshire")
+    northshire = Authority.objects.get(slug="northshire--draft")  # leads import into the draft
     text = NORTHSHIRE.replace("  name: Northshire\n", "  name: Southvale\n", 1)
     before = snapshot()
     response = client.post(

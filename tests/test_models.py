@@ -14,7 +14,7 @@ def refused_by_the_database():
 
 
 def northshire_domain(name):
-    return Domain.objects.get(authority__slug="northshire", name=name)
+    return Domain.objects.published().get(authority__slug="northshire", name=name)
 
 
 def test_level_numbers_stay_within_1_to_4():
@@ -26,7 +26,7 @@ def test_level_numbers_stay_within_1_to_4():
 
 
 def test_level_numbers_are_unique_per_authority():
-    northshire = Level.objects.get(authority__slug="northshire", number=2).authority
+    northshire = Level.objects.published().get(authority__slug="northshire", number=2).authority
     with refused_by_the_database(), transaction.atomic():
         Level.objects.create(authority=northshire, number=2, name="Again", summary="x")
 
@@ -36,7 +36,7 @@ def test_domain_names_are_unique_per_authority_not_across_authorities():
     with refused_by_the_database(), transaction.atomic():
         Domain.objects.create(authority=health.authority, name="Health")
     # Southvale has a "Health" domain of its own.
-    assert Domain.objects.filter(name="Health").count() == 2
+    assert Domain.objects.published().filter(name="Health").count() == 2
 
 
 def test_indicator_text_cannot_be_empty():
@@ -47,7 +47,7 @@ def test_indicator_text_cannot_be_empty():
 
 
 def test_next_step_text_cannot_be_empty():
-    level = Level.objects.get(authority__slug="northshire", number=1)
+    level = Level.objects.published().get(authority__slug="northshire", number=1)
     with refused_by_the_database(), transaction.atomic():
         NextStep.objects.create(level=level, heading="Empty", text="")
 
@@ -59,14 +59,14 @@ def test_a_domain_cannot_be_its_own_parent_in_the_database():
 
 
 def test_indicator_level_and_domain_must_share_an_authority():
-    southvale_level = Level.objects.get(authority__slug="southvale", number=1)
+    southvale_level = Level.objects.published().get(authority__slug="southvale", number=1)
     indicator = Indicator(domain=northshire_domain("Health"), level=southvale_level, text="x")
     with pytest.raises(ValidationError, match="different authorities"):
         indicator.full_clean()
 
 
 def test_a_domain_and_its_parent_must_share_an_authority():
-    southvale_health = Domain.objects.get(authority__slug="southvale", name="Health")
+    southvale_health = Domain.objects.published().get(authority__slug="southvale", name="Health")
     southvale_health.parent = northshire_domain("Parenting Capacity")
     with pytest.raises(ValidationError, match="belongs to another authority"):
         southvale_health.full_clean()

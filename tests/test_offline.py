@@ -110,6 +110,7 @@ def expected_pages(slug):
         f"/{slug}/guidance/{section}/"
         for section in authority.sections.values_list("slug", flat=True)
     ]
+    pages.append(f"/{slug}/changes/")
     return pages
 
 
@@ -124,6 +125,8 @@ def test_area_list_holds_exactly_the_areas_published_pages(client):
     assert area["name"] == northshire.name
     assert area["edition"] == northshire.edition
     assert area["version"] == northshire.version
+    assert area["published_edition"] == northshire.published_edition == 1
+    assert area["changes"] == "/northshire/changes/"
     pages = area["pages"]
     assert len(pages) == len(set(pages))
     slides = [page for page in pages if "/present/" in page]

@@ -33,7 +33,7 @@ def between(page, start, end):
 
 
 def northshire_indicator(text):
-    return Indicator.objects.get(domain__authority__slug="northshire", text=text)
+    return Indicator.objects.published().get(domain__authority__slug="northshire", text=text)
 
 
 # --- Home and authority pages -------------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_level_page_has_summary_next_steps_contacts_and_indicators(client):
     # Each domain a section of a GOV.UK accordion, its list reachable at #domain-<id>.
     assert 'class="govuk-accordion" data-module="govuk-accordion"' in indicators
     assert "Child&#x27;s Development / Education</span></h3>" in indicators
-    education = Domain.objects.get(authority__slug="northshire", name="Education")
+    education = Domain.objects.published().get(authority__slug="northshire", name="Education")
     assert f'id="domain-{education.pk}"' in indicators
     for text in ["Northshire education indicator 3.2", "Northshire exploitation indicator 3.1"]:
         assert text in indicators

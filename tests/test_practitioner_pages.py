@@ -30,7 +30,9 @@ def html(client, url, status=200):
 
 
 def northshire_pages():
-    indicator = Indicator.objects.get(text="Northshire fabricated illness indicator 4.2")
+    indicator = Indicator.objects.published().get(
+        text="Northshire fabricated illness indicator 4.2"
+    )
     return [
         "/northshire/",
         *(f"/northshire/level/{n}/" for n in range(1, 5)),
@@ -142,10 +144,12 @@ def test_the_no_indicators_check_costs_no_query(client):
 
 
 def test_incomplete_text_is_marked_on_the_pages_and_in_the_api(client):
-    indicator = Indicator.objects.get(text="Northshire education indicator 3.2")
+    indicator = Indicator.objects.published().get(text="Northshire education indicator 3.2")
     indicator.incomplete = "the bullet breaks off after '3.2'"
     indicator.save()
-    step = NextStep.objects.get(level__authority__slug="northshire", level__number=3, order=0)
+    step = NextStep.objects.published().get(
+        level__authority__slug="northshire", level__number=3, order=0
+    )
     step.incomplete = "a passage is missing"
     step.save()
     level = html(client, "/northshire/level/3/")
@@ -319,9 +323,9 @@ def test_incomplete_and_emergency_route_load_and_export_as_written(sample_text, 
     call_command("load_thresholds", str(path), stdout=StringIO())
     authority = Authority.objects.get(slug="sample")
     assert authority.emergency_route == "contact the Sample Front Door"
-    step = NextStep.objects.get(level__authority=authority, incomplete__gt="")
+    step = NextStep.objects.published().get(level__authority=authority, incomplete__gt="")
     assert (step.level.number, step.heading) == (2, "Referral route")
-    indicator = Indicator.objects.get(domain__authority=authority, incomplete__gt="")
+    indicator = Indicator.objects.published().get(domain__authority=authority, incomplete__gt="")
     assert indicator.text.startswith("Fabricated or induced illness")
     out = StringIO()
     call_command("export_thresholds", "sample", stdout=out)

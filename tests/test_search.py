@@ -195,15 +195,23 @@ def test_contacts_rank_above_indicators_that_merely_contain_the_words():
 
 
 def test_every_row_has_one_entry_after_loading():
-    assert SearchEntry.objects.filter(kind="indicator").count() == Indicator.objects.count()
-    assert SearchEntry.objects.filter(kind="contact").count() == Contact.objects.count()
-    assert SearchEntry.objects.filter(kind="next_step").count() == NextStep.objects.count()
-    assert SearchEntry.objects.filter(kind="section").count() == GuidanceSection.objects.count()
+    assert (
+        SearchEntry.objects.filter(kind="indicator").count()
+        == Indicator.objects.published().count()
+    )
+    assert SearchEntry.objects.filter(kind="contact").count() == Contact.objects.published().count()
+    assert (
+        SearchEntry.objects.filter(kind="next_step").count() == NextStep.objects.published().count()
+    )
+    assert (
+        SearchEntry.objects.filter(kind="section").count()
+        == GuidanceSection.objects.published().count()
+    )
 
 
 def test_an_edit_shows_on_the_next_request_and_a_deletion_disappears(client):
     assert "0 results" in result_count(html(client, "/search/?q=hoarding"))
-    indicator = Indicator.objects.get(text="Northshire health indicator 1.1")
+    indicator = Indicator.objects.published().get(text="Northshire health indicator 1.1")
     indicator.text = "Hoarding in the home"
     indicator.save()
     page = html(client, "/search/?q=hoarding")
@@ -231,7 +239,7 @@ def test_new_contacts_sections_and_next_steps_are_found():
 
 
 def test_admin_edit_through_the_change_form_updates_search(admin_client):
-    section = GuidanceSection.objects.get(authority__slug="northshire", slug="consent")
+    section = GuidanceSection.objects.published().get(authority__slug="northshire", slug="consent")
     section.body = "Gillick competence applies."
     section.save()  # what the admin change form does, signals and all
     assert found("gillick") == {("section", "northshire", "Gillick competence applies.")}
@@ -256,11 +264,11 @@ def test_rebuild_search_command_writes_every_entry_again():
         "southvale"
     }
     call_command("rebuild_search", stdout=out)
-    assert SearchEntry.objects.count() == (
-        Indicator.objects.count()
-        + Contact.objects.count()
-        + NextStep.objects.count()
-        + GuidanceSection.objects.count()
+    assert SearchEntry.objects.published().count() == (
+        Indicator.objects.published().count()
+        + Contact.objects.published().count()
+        + NextStep.objects.published().count()
+        + GuidanceSection.objects.published().count()
     )
 
 
@@ -279,7 +287,7 @@ def test_search_page_counts_by_kind_and_links_each_result(client):
     assert 'href="/northshire/level/3/#contacts"' in contacts  # its lowest level
     assert 'href="tel:01234567890"' in contacts
     indicators = html(client, "/search/?q=fabricated")
-    url = Indicator.objects.get(text__contains="fabricated").get_absolute_url()
+    url = Indicator.objects.published().get(text__contains="fabricated").get_absolute_url()
     assert f'href="{url}"' in indicators
     assert '<span class="level-tag">Level 4</span></span> Northshire Specialist' in indicators
     assert "Put words in quotes to find them together" in indicators
@@ -347,7 +355,7 @@ def test_hostile_queries_are_answered_sensibly(client, q):
     assert response.status_code == 200
     api = client.get("/api/v1/search?" + urlencode({"q": q}))
     assert api.status_code in (200, 422)
-    assert SearchEntry.objects.count() > 0  # nothing dropped
+    assert SearchEntry.objects.published().count() > 0  # nothing dropped
 
 
 def test_punctuation_only_query_gets_a_clear_message(client):
@@ -421,7 +429,7 @@ def test_api_indicators_q_uses_the_search_engine(client):
 def test_indicators_page_q_uses_the_search_engine(client):
     page = html(client, "/northshire/indicators/?q=domestic+abuse")
     assert 'id="result-count" role="status">3 indicators</p>' in page
-    for indicator in Indicator.objects.filter(text__in=NORTHSHIRE_DV):
+    for indicator in Indicator.objects.published().filter(text__in=NORTHSHIRE_DV):
         assert f'href="{indicator.get_absolute_url()}"' in page
 
 

@@ -81,22 +81,36 @@ def indicator_groups(context):
     heading = conditional_escape(context.get("heading_level") or 3)
     accordion = context.get("accordion")
     group = _accordion_section if accordion else _group
+    # With `note_boxes`, each indicator has a tick box "Add to my notes" (a form of the page
+    # sends the ticked ids to the notes page; js/notes.js keeps them as they are ticked). The
+    # box is named by the page's hidden "note-add-label" and the indicator's own link.
+    boxes = bool(context.get("note_boxes"))
+    list_class = "govuk-list indicator-list app-note-list" if boxes else None
     html, domain, items = [], None, None
     for indicator in context.get("indicators") or ():
         if items is None or indicator.domain != domain:
             if items is not None:
-                html.append(group(heading, domain, items, len(html) + 1, accordion))
+                html.append(group(heading, domain, items, len(html) + 1, accordion, list_class))
             domain, items = indicator.domain, []
         text = highlight(indicator.text, query) if query else conditional_escape(indicator.text)
         strategy = STRATEGY_TAG if indicator.strategy_discussion else ""
         incomplete = INCOMPLETE_MARK if getattr(indicator, "incomplete", "") else ""
         href = conditional_escape(indicator.get_absolute_url())
+        if boxes:
+            pk = conditional_escape(indicator.pk)
+            # The box after the words: read (and tabbed to) after the indicator it adds.
+            items.append(
+                '\n  <li><a class="govuk-link govuk-link--text-colour" '
+                f'id="note-{pk}-text" href="{href}">{text}</a>{incomplete}{strategy}'
+                f"{NOTE_BOX.format(pk=pk)}</li>\n  "
+            )
+            continue
         items.append(
             '\n  <li><a class="govuk-link govuk-link--text-colour" '
             f'href="{href}">{text}</a>{incomplete}{strategy}</li>\n  '
         )
     if items is not None:
-        html.append(group(heading, domain, items, len(html) + 1, accordion))
+        html.append(group(heading, domain, items, len(html) + 1, accordion, list_class))
     if accordion:
         accordion = conditional_escape(accordion)
         return mark_safe(
@@ -106,7 +120,19 @@ def indicator_groups(context):
     return mark_safe("\n" + "".join(html))
 
 
-def _accordion_section(heading, domain, items, index, accordion):
+# The tick box before an indicator of a list with `note_boxes` (GOV.UK small checkbox; its label
+# element draws the box and the accessible name comes from aria-labelledby).
+NOTE_BOX = (
+    '<div class="govuk-checkboxes govuk-checkboxes--small app-note-box">'
+    '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="note-{pk}" '
+    'name="i" type="checkbox" value="{pk}" data-note="{pk}" '
+    'aria-labelledby="note-add-label note-{pk}-text">'
+    '<label class="govuk-label govuk-checkboxes__label" for="note-{pk}"></label></div></div>'
+)
+LIST_CLASS = "govuk-list govuk-list--bullet indicator-list"
+
+
+def _accordion_section(heading, domain, items, index, accordion, list_class=None):
     accordion = conditional_escape(accordion)
     count = len(items)
     return (
@@ -119,15 +145,15 @@ def _accordion_section(heading, domain, items, index, accordion):
         f'id="{accordion}-summary-{index}">{count} indicator{"" if count == 1 else "s"}</div>'
         "</div>\n"
         f'<div id="{accordion}-content-{index}" class="govuk-accordion__section-content">\n'
-        f'<ul class="govuk-list govuk-list--bullet indicator-list" id="domain-{domain.pk}">\n'
+        f'<ul class="{list_class or LIST_CLASS}" id="domain-{domain.pk}">\n'
         f"  {''.join(items)}\n</ul>\n</div>\n</div>"
     )
 
 
-def _group(heading, domain, items, index=None, accordion=None):
+def _group(heading, domain, items, index=None, accordion=None, list_class=None):
     return (
         f'\n<h{heading} class="govuk-heading-s">{conditional_escape(domain.path)}</h{heading}>\n'
-        f'<ul class="govuk-list govuk-list--bullet indicator-list">\n  {"".join(items)}\n</ul>\n'
+        f'<ul class="{list_class or LIST_CLASS}">\n  {"".join(items)}\n</ul>\n'
     )
 
 

@@ -19,9 +19,16 @@ function formatBytes(bytes) {
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
-function say(text) {
+function say(text, link) {
   if (!notice) return;
   notice.textContent = text;
+  if (link && link.href) {
+    const anchor = document.createElement("a");
+    anchor.className = "govuk-link";
+    anchor.href = link.href;
+    anchor.textContent = link.text;
+    notice.append(" ", anchor);
+  }
   notice.hidden = false;
 }
 
@@ -165,7 +172,13 @@ async function start() {
 
   navigator.serviceWorker.addEventListener("message", (event) => {
     const message = event.data || {};
-    if (message.type === "updated") say(`Updated the saved copy of ${message.name}.`);
+    if (message.type === "updated") {
+      const edition = message.published_edition ? ` to edition ${message.published_edition}` : "";
+      say(`Updated the saved copy of ${message.name}${edition}.`, {
+        href: message.changes,
+        text: "See what changed",
+      });
+    }
   });
   navigator.serviceWorker.register("/sw.js").catch(() => null);
   window.addEventListener("offline", showOffline);

@@ -102,7 +102,7 @@ async function page(event) {
   try {
     const response = await fetch(request);
     const type = response.headers.get("Content-Type") || "";
-    if (keepable(response) && type.startsWith("text/html")) {
+    if (keepable(response) && type.startsWith("text/html") && !notesWithIds(request.url)) {
       event.waitUntil(keepPage(request.url, response.clone()));
     }
     return response;
@@ -111,10 +111,19 @@ async function page(event) {
     url.hash = "";
     return (
       (await newest(url.href)) ||
+      (notesWithIds(url.href) && (await newest(`${url.origin}${url.pathname}`))) ||
       (await caches.match(OFFLINE_PAGE, { ignoreVary: true })) ||
       Response.error()
     );
   }
+}
+
+// My notes with ids in the address (/<area>/notes/?i=…): never kept (the notes are the
+// practitioner's, kept only where they chose); offline the area's saved /<area>/notes/ answers,
+// and its script (js/notes.js) shows the noted indicators.
+function notesWithIds(href) {
+  const url = new URL(href);
+  return /^\/[^/]+\/notes\/$/.test(url.pathname) && url.search !== "";
 }
 
 async function keepPage(url, response) {
@@ -204,7 +213,7 @@ async function store(jsonUrl, tell, updating, attempts = 3) {
     return null;
   }
   const name = `${AREA}${area.slug}:${area.version}`;
-  const urls = [...area.pages, ...area.assets];
+  const urls = [...area.pages, ...(area.notes ? [area.notes] : []), ...area.assets];
   try {
     await caches.delete(name);
     const cache = await caches.open(name);
@@ -237,6 +246,8 @@ async function store(jsonUrl, tell, updating, attempts = 3) {
       edition: area.edition,
       document_title: area.document_title,
       version: area.version,
+      published_edition: area.published_edition,
+      changes: area.changes,
       url: area.pages[0],
       saved: new Date().toISOString(),
       pages: area.pages.length,

@@ -12,13 +12,14 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from guidance.editions import publish
 from guidance.models import Authority, Indicator
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Correct-horse-battery-9"
 
-OFFLINE_NOTICE = re.compile(r"Saved \d{1,2} \w+ \d{4}, Test edition, January 2026; you are offline")
+OFFLINE_NOTICE = re.compile(r"Saved \d{1,2} \w+ \d{4}, edition 1; you are offline")
 
 
 def assert_no_axe_violations(page):
@@ -139,23 +140,33 @@ def test_visited_pages_are_kept_and_others_offline_are_the_offline_page(site, pa
 def test_a_changed_area_is_saved_again_on_the_next_online_visit(site, page, context):
     save_area(page, site)
     before = [name for name in cache_names(page) if name.startswith("area:northshire:")]
-    level = Authority.objects.get(slug="northshire").levels.get(number=2)
+    # A lead renames a level in the draft; it is published as edition 2.
+    level = Authority.objects.get(slug="northshire--draft").levels.get(number=2)
     level.name = "Renamed early help"
     level.save()
+    publish(Authority.objects.get(slug="northshire"), "Level 2 renamed.")
 
     page.goto(f"{site}/northshire/level/1/")
-    expect(page.locator("[data-offline-notice]")).to_have_text(
-        "Updated the saved copy of Northshire.", timeout=30_000
+    notice = page.locator("[data-offline-notice]")
+    expect(notice).to_have_text(
+        "Updated the saved copy of Northshire to edition 2. See what changed", timeout=30_000
+    )
+    expect(notice.get_by_role("link", name="See what changed")).to_have_attribute(
+        "href", "/northshire/changes/"
     )
     after = [name for name in cache_names(page) if name.startswith("area:northshire:")]
     assert len(after) == 1 and after != before
 
     context.set_offline(True)
     page.goto(f"{site}/northshire/level/2/")
-    expect(page.locator("[data-offline-notice]")).to_have_text(OFFLINE_NOTICE)
+    expect(page.locator("[data-offline-notice]")).to_have_text(
+        re.compile(OFFLINE_NOTICE.pattern.replace("edition 1", "edition 2"))
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Renamed early help")
     page.goto(f"{site}/northshire/table/")
     expect(page.locator("main")).to_contain_text("Renamed early help")
+    page.goto(f"{site}/northshire/changes/")  # saved too, so the notice's link works offline
+    expect(page.locator("main")).to_contain_text("Level 2 renamed.")
 
 
 def test_offline_page_is_accessible_and_lists_nothing_before_a_save(site, page):

@@ -104,7 +104,7 @@ def test_level_page_lists_its_parts_on_the_first_screen_contacts_first(site, pag
 
 def test_indicator_domains_fold_away_and_open_by_anchor_and_on_paper(site, page):
     page.set_viewport_size(PHONE)
-    education = Domain.objects.get(authority__slug="northshire", name="Education")
+    education = Domain.objects.published().get(authority__slug="northshire", name="Education")
     page.goto(f"{site}/northshire/level/3/")
     indicator = page.get_by_role("link", name="Northshire education indicator 3.1")
     expect(indicator).to_be_hidden()  # collapsed
@@ -269,10 +269,12 @@ def test_an_area_without_indicators_says_so_and_points_to_what_it_has(site, page
 
 
 def test_incomplete_text_is_marked_where_it_is_shown(site, page):
-    indicator = Indicator.objects.get(text="Northshire education indicator 3.2")
+    indicator = Indicator.objects.published().get(text="Northshire education indicator 3.2")
     indicator.incomplete = "the bullet breaks off"
     indicator.save()
-    step = NextStep.objects.get(level__authority__slug="northshire", level__number=3, order=0)
+    step = NextStep.objects.published().get(
+        level__authority__slug="northshire", level__number=3, order=0
+    )
     step.incomplete = "the sentence breaks off"
     step.save()
     page.set_viewport_size(SMALL_PHONE)

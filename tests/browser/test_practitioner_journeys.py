@@ -92,7 +92,7 @@ def test_search_highlights_the_words(site, page):
 
 
 def test_every_indicator_has_a_permanent_address_linking_the_same_theme(site, page):
-    indicator = Indicator.objects.get(
+    indicator = Indicator.objects.published().get(
         domain__authority__slug="northshire", text="Northshire fabricated illness indicator 4.2"
     )
     page.goto(f"{site}{indicator.get_absolute_url()}")

@@ -5,17 +5,28 @@ from guidance.models import Authority
 
 
 class Command(BaseCommand):
-    help = "Write an authority's guidance as a YAML threshold document."
+    help = (
+        "Write an authority's published guidance (or, with --draft, its draft) as a YAML "
+        "threshold document."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="The authority, e.g. stoke-on-trent")
         parser.add_argument("-o", "--output", help="Write to this file instead of standard output")
+        parser.add_argument(
+            "--draft", action="store_true", help="The draft leads are editing, not yet published"
+        )
 
-    def handle(self, *args, slug, output, **options):
-        authority = Authority.objects.filter(slug=slug).first()
+    def handle(self, *args, slug, output, draft, **options):
+        published = Authority.objects.published()
+        authority = published.filter(slug=slug).first()
         if authority is None:
-            known = ", ".join(Authority.objects.values_list("slug", flat=True)) or "none loaded"
+            known = ", ".join(published.values_list("slug", flat=True)) or "none loaded"
             raise CommandError(f"No authority '{slug}' (known: {known})")
+        if draft:
+            authority = Authority.objects.filter(draft_of=authority).first()
+            if authority is None:
+                raise CommandError(f"'{slug}' has no draft yet: run manage.py migrate")
         text = export_authority(authority)
         if output:
             try:

@@ -1,21 +1,18 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from guidance.loader import (
-    DocumentError,
-    check_documents,
-    document_paths,
-    load_documents,
-    read_documents,
-)
+from guidance.editions import load_as_editions
+from guidance.loader import DocumentError, check_documents, document_paths, read_documents
 
 
 class Command(BaseCommand):
     help = (
-        "Validate and load threshold fixtures (default: every YAML file in fixtures/). Every file "
-        "is validated first: one bad file means nothing is loaded. Each file is then written in "
-        "a transaction of its own: should writing one fail, the files before it stay loaded "
-        "and it and the files after it are not."
+        "Validate and load threshold documents (default: every YAML file in fixtures/), each as "
+        "the next published edition of its authority (edition 1 of a new one, whose draft starts "
+        "from it). Every file is validated first: one bad file means nothing is loaded; so is an "
+        "authority whose draft has changes not yet published. Each file is then written in a "
+        "transaction of its own: should writing one fail, the files before it stay loaded and "
+        "it and the files after it are not."
     )
 
     def add_arguments(self, parser):
@@ -44,7 +41,7 @@ class Command(BaseCommand):
             self.stdout.write(str(line))
 
         try:
-            load_documents(documents, reason="load_thresholds", loaded=report)
+            load_as_editions(documents, reason="load_thresholds", loaded=report)
         except DocumentError as exc:
             self._refused(exc)
         except Exception:
