@@ -378,9 +378,20 @@ def test_load_thresholds_refuses_an_area_whose_draft_waits_to_be_published(tmp_p
     contact.save()
     document = tmp_path / "northshire.yaml"
     call_command("export_thresholds", "northshire", "-o", str(document))
-    with pytest.raises(CommandError):
-        call_command("load_thresholds", str(document), stdout=StringIO(), stderr=StringIO())
+    # The same guidance again (as `make run` loads the fixtures each time): nothing to do, and
+    # the draft keeps the lead's change.
+    out = StringIO()
+    call_command("load_thresholds", str(document), stdout=out)
+    assert out.getvalue() == "northshire: 0 created, 0 updated, 0 removed\n"
     assert front_door(draft()).phones == ["01234 999999"]
+    # New guidance for the area would overwrite the lead's waiting change: refused.
+    document.write_text(document.read_text().replace("Northshire Universal", "Universal"))
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_thresholds", str(document), stdout=StringIO(), stderr=err)
+    assert "northshire: its draft has changes not yet published" in err.getvalue()
+    assert front_door(draft()).phones == ["01234 999999"]
+    assert published().published_edition == 1
 
 
 # --- Publishing is one step for readers ---------------------------------------------------------
@@ -433,3 +444,15 @@ def test_a_page_drawn_while_publishing_shows_one_edition_whole(transactional_db,
     page = text(client.get("/northshire/level/4/"))
     assert "edition 2." in page and "Renamed level four" in page and "01234 999999" in page
     assert old_phone not in page
+
+
+def test_the_history_of_published_rows_names_the_edition_and_the_approver(lead, approver):
+    change_phone(lead, "01234 999999")
+    approver.post(publish_page(approver), {"summary": "Front Door number changed."})
+    record = front_door(published()).history.order_by("-history_id").first()
+    assert record.history_change_reason == "Edition 2"
+    assert record.history_user.username == "approver@northshire.example"
+    assert record.phones == ["01234 999999"]
+    # The draft's own history keeps who changed it.
+    draft_record = front_door(draft()).history.order_by("-history_id").first()
+    assert draft_record.history_user.username == "lead@northshire.example"
