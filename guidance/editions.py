@@ -49,37 +49,34 @@ def _document(authority, text, what):
     return read_document(Path(f"{authority.public_slug} ({what})"), text)
 
 
-def problems(authority):
-    """What stops the draft of `authority` from being published, in the loader's words with
-    the line of the draft's document; empty when it can be."""
+def problems(authority, text=None):
+    """What stops the draft of `authority` from being published (its document, if read already),
+    in the loader's words with the line of the draft's document; empty when it can be."""
     try:
-        _document(authority, draft_document(authority), "draft")
+        _document(authority, text or draft_document(authority), "draft")
     except DocumentError as error:
         return error.messages
     return []
 
 
-def _load_into(authority, text, reason, what):
-    document = _document(authority, text, what)
+def _load_into(authority, text, reason, what, document=None):
+    """Load a document (read from `text`, unless already read) into `authority`."""
+    document = document or _document(authority, text, what)
     return load_documents([document], reason=reason, into={document.slug: authority})[0]
 
 
-def start(authority, when=None):
+def start(authority, document=None):
     """Give a published authority that has no editions its edition 1 (the document as it is
-    now) and its draft. Returns the edition, or None if it had one already."""
+    now; `document`, if given, is the one it was just loaded from) and its draft. Returns the
+    edition, or None if it had one already."""
     latest = authority.editions.first()
     text = latest.document if latest else export_authority(authority)
     if not Authority.objects.filter(draft_of=authority).exists():
-        create_draft(authority, text)
+        draft = Authority(draft_of=authority, slug=authority.slug + DRAFT_SUFFIX)
+        _load_into(draft, text, "Draft started", "draft", None if latest else document)
     if latest:
         return None
     return _record_edition(authority, text, FIRST_SUMMARY, prepared_by="", approved_by="")
-
-
-def create_draft(authority, text):
-    draft = Authority(draft_of=authority, slug=authority.slug + DRAFT_SUFFIX)
-    _load_into(draft, text, "Draft started", "draft")
-    return draft
 
 
 def _record_edition(authority, text, summary, prepared_by, approved_by):
@@ -95,8 +92,10 @@ def _record_edition(authority, text, summary, prepared_by, approved_by):
         approved_by=approved_by,
         document=text,
     )
-    Authority.objects.filter(pk=authority.pk).update(published_edition=number, published_at=now)
-    Authority.objects.filter(pk=authority.pk).bump_versions()
+    # The edition line on every page changes with it: a new version for the cached pages.
+    Authority.objects.filter(pk=authority.pk).update(
+        published_edition=number, published_at=now, version=models.F("version") + 1
+    )
     return edition
 
 
@@ -162,7 +161,7 @@ def publish(authority, summary, approver=None):
         old, new = pending(authority)
         if old == new:
             raise PublishingRefused(f"The draft of {authority} has no changes to publish.")
-        trouble = problems(authority)
+        trouble = problems(authority, new)
         if trouble:
             raise PublishingRefused(
                 "The draft cannot be published until this is put right: " + "; ".join(trouble)
@@ -269,9 +268,12 @@ def load_as_editions(documents, reason="load_thresholds", loaded=None):
             report = load_documents([document], reason=reason)[0]
             authority = Authority.objects.get(pk=report.authority_id)
             if not authority.editions.exists() or not hasattr(authority, "draft"):
-                start(authority)
+                start(authority, document)
             elif report.created or report.updated or report.removed:
                 text = export_authority(authority)
+                # The draft first: its records then come before the edition, so they are not
+                # counted as changes waiting for the next one (see `preparers`).
+                _load_into(authority.draft, text, reason, "draft")
                 _record_edition(
                     authority,
                     text,
@@ -279,7 +281,6 @@ def load_as_editions(documents, reason="load_thresholds", loaded=None):
                     prepared_by=NO_USER,
                     approved_by=NO_USER,
                 )
-                _load_into(authority.draft, text, reason, "draft")
         reports.append(report)
         if loaded is not None:
             loaded(report)

@@ -158,7 +158,7 @@ def time_pages(runs):
                 results.setdefault(name, {})[mode] = measure(client, url, runs)
     print()
     print(f"server time, ms, {runs} requests per page (in process, DEBUG off), about")
-    count = Authority.objects.count()
+    count = Authority.objects.published().count()
     print(f"{', '.join(SCALE_AUTHORITIES)} among {count} authorities")
     header = f"{'page type':24} {'status':>6} {'HTML B':>8}"
     header += f" {'uncached p50':>12} {'p95':>7} {'cached p50':>10} {'p95':>7}"

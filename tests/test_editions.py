@@ -12,7 +12,15 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from guidance.editions import publish
-from guidance.models import Authority, Contact, Edition, GuidanceSection, Indicator, NextStep
+from guidance.models import (
+    Authority,
+    Contact,
+    Edition,
+    GuidanceSection,
+    Indicator,
+    NextStep,
+    SearchEntry,
+)
 
 from .helpers import PAGE_OF_EACH_KIND
 from .test_admin_safety import edit_through_admin
@@ -321,6 +329,8 @@ def test_no_public_page_api_answer_search_or_feed_shows_the_draft(client):
         assert MARKER.lower() not in body.lower(), address
         assert "987654" not in body, address
         assert "--draft" not in body, address
+    # Search reads entries without asking whose they are: a draft's rows have none.
+    assert not SearchEntry.objects.filter(authority__draft_of__isnull=False).exists()
     for address in (f"/api/v1/indicators?q={MARKER}", f"/api/v1/search?q={MARKER}"):
         assert client.get(address).json()["count"] == 0, address
     # The draft is there all the same: its lead sees it.
