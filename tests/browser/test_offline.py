@@ -203,3 +203,26 @@ def test_admin_api_and_a_signed_in_users_pages_are_never_kept(site, page):
         "caches.open('pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
     )
     assert kept == [], kept
+
+
+def test_visited_pages_are_kept_up_to_a_bound_oldest_dropped_first(site, page):
+    """The device keeps the 60 most recent pages visited (sw.js MAX_PAGES), not every page ever
+    seen: the first of 62 visits is dropped, the last kept."""
+    page.goto(f"{site}/northshire/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # controlled by the worker from here on
+    addresses = [
+        address
+        for slug in ("northshire", "southvale", "westmere")
+        for address in area_pages(page, site, slug)
+    ]
+    addresses = [address for address in addresses if "/present/" not in address][:62]
+    assert len(addresses) == 62
+    for address in addresses:
+        page.goto(f"{site}{address}")
+    kept = "caches.open('pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
+    page.wait_for_function(f"{kept}.then(p => p.includes('{addresses[-1]}'))")
+    pages = page.evaluate(kept)
+    assert len(pages) == 60
+    assert addresses[0] not in pages and addresses[1] not in pages
+    assert addresses[-1] in pages and addresses[2] in pages
