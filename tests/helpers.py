@@ -122,6 +122,7 @@ PAGE_OF_EACH_KIND = [
     "/northshire/table/",
     "/northshire/present/2/",
     "/northshire/guidance/significant-harm/",
+    "/northshire/changes/",
     "/no/such/page/",
     "/admin/login/",
     "/api/v1/docs",

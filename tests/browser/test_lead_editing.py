@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from guidance.models import Authority, Contact, Indicator
@@ -26,7 +27,7 @@ def person(email, *flags):
 
 def sign_in(page, site, email):
     page.goto(f"{site}/admin/")
-    page.get_by_label("Username").fill(email)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name="Contacts")).to_be_visible()
@@ -44,7 +45,7 @@ def test_a_lead_changes_a_number_and_an_approver_publishes_it(site, browser):
     lead.goto(f"{site}/admin/guidance/contact/{contact.pk}/change/")
     lead.get_by_label("Phones").fill("01234 999999")
     lead.get_by_role("button", name="Save", exact=True).click()
-    expect(lead.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(lead.locator(".messagelist")).to_contain_text("was saved in the draft")
 
     # Only the draft preview shows it, to the lead.
     public = browser.new_context().new_page()
@@ -98,3 +99,17 @@ def test_a_lead_cannot_open_another_areas_rows(site, page):
     expect(page.get_by_label("Text")).to_have_count(0)
     other.refresh_from_db()
     assert other.text == "Southvale health indicator 2.1"
+
+
+@pytest.mark.parametrize(
+    "path", ["/northshire/changes/", "/northshire--draft/level/4/", "/northshire--draft/"]
+)
+def test_the_changes_page_and_the_draft_preview_are_accessible_on_a_phone(site, browser, path):
+    person("lead@northshire.example")
+    page = browser.new_context(viewport={"width": 320, "height": 640}).new_page()
+    sign_in(page, site, "lead@northshire.example")
+    page.goto(f"{site}{path}")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{path} is {width} px wide"
