@@ -4,6 +4,7 @@ Each endpoint returns model rows; the schemas below say what of a row is publish
 (`resolve_*` for values that are not a plain attribute, `Field(alias=...)` for one further along).
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
@@ -59,6 +60,9 @@ class AuthorityOut(Schema):
     document_title: str
     edition: str
     website: str
+    # This site's editions (the document's own is `edition`): the number now published and when.
+    published_edition: int | None
+    published_at: datetime | None
 
     @staticmethod
     def resolve_website(authority):

@@ -1,6 +1,8 @@
 """The read-only open-data API under /api/v1/, on the purpose-made documents (tests/data/site/):
 Northshire (rich, 30 indicators), Southvale (small, 7) and Westmere (no domains or indicators)."""
 
+from datetime import datetime
+
 import pytest
 
 from guidance.models import Authority
@@ -23,6 +25,7 @@ def test_authorities_lists_every_authority_with_its_document(client):
     status, body = get(client, "/api/v1/authorities")
     assert status == 200
     assert [a["slug"] for a in body] == ["northshire", "southvale", "westmere"]
+    published_at = body[0].pop("published_at")
     assert body[0] == {
         "slug": "northshire",
         "name": "Northshire",
@@ -30,7 +33,13 @@ def test_authorities_lists_every_authority_with_its_document(client):
         "document_title": "Northshire Levels of Need",
         "edition": "Test edition, January 2026",
         "website": "https://northshire.example",
+        "published_edition": 1,
     }
+    northshire = Authority.objects.get(slug="northshire")
+    # To the millisecond, as JSON carries it.
+    assert (
+        abs(datetime.fromisoformat(published_at) - northshire.published_at).total_seconds() < 0.001
+    )
     assert body[1]["website"] == ""  # Southvale gives none
 
 
