@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=true
 
-.PHONY: run test install chromium migrate load lint bench bench-scale bench-throughput clean
+.PHONY: run test install chromium migrate load lint bench bench-scale bench-throughput bench-offline clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench-throughput: install
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || \
 		{ apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) scripts/bench_throughput.py
+
+# Pages, bytes and seconds of "Save <area> for use offline" for Stoke-on-Trent and Dudley.
+bench-offline: install chromium
+	$(PY) scripts/bench_offline.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist db.sqlite3 staticfiles

@@ -90,7 +90,8 @@ def flush_cache():
     redis.Redis.from_url(CACHE_URL).flushdb()
 
 
-def start_server(port, log):
+def start_server(port, log, env=None):
+    """gunicorn on the port with the benchmark's settings (or `env`), logging to `log`."""
     command = [
         sys.executable,
         "-m",
@@ -110,7 +111,7 @@ def start_server(port, log):
     # A session of its own, so stopping it stops its workers too.
     return subprocess.Popen(
         command,
-        env={**os.environ, **SERVER_ENV},
+        env={**os.environ, **(env or SERVER_ENV)},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
