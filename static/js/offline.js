@@ -66,9 +66,22 @@ async function showOffline() {
     say("You are offline.");
     return;
   }
-  // The edition as this page states it (every saved copy is one version whole).
-  const edition = notice.dataset.areaEdition ? `, ${notice.dataset.areaEdition}` : "";
-  say(`Saved ${formatDate(time)}${edition}; you are offline.`);
+  say(`Saved ${formatDate(time)}${edition()}; you are offline.`);
+}
+
+// The edition as this page states it (every saved copy is one version whole).
+function edition() {
+  return notice.dataset.areaEdition ? `, ${notice.dataset.areaEdition}` : "";
+}
+
+// A kept copy the worker answered with because the connection was too slow (sw.js SLOW_MS).
+async function showSlow() {
+  const time = "caches" in window ? await savedAt() : null;
+  const saved = time ? `Saved ${formatDate(time)}${edition()}. ` : "";
+  say(`${saved}The connection is slow, so this is the copy on this device.`, {
+    href: window.location.href,
+    text: "Try again for the newest",
+  });
 }
 
 // --- The offline page: what is saved -----------------------------------------------------------
@@ -188,8 +201,11 @@ async function start() {
 
   if (area) await areaControls(area);
   await listSaved();
-  if (!navigator.onLine) {
+  const fromDevice = notice && notice.dataset.fromDevice;
+  if (!navigator.onLine || fromDevice === "offline") {
     await showOffline();
+  } else if (fromDevice === "slow") {
+    await showSlow();
   } else if (area && (await savedAreas()).some((record) => record.slug === area.slug)) {
     const registration = await navigator.serviceWorker.ready;
     registration.active.postMessage({ type: "update", json: area.json, slug: area.slug });

@@ -97,25 +97,58 @@ async function newest(request) {
   return best;
 }
 
+// A page from the network while it answers within SLOW_MS; on a connection slower than that
+// (the edge of the signal), the copy kept on this device at once if there is one, marked so the
+// page says so, while the network's answer still arrives and is kept for next time. Never a kept
+// copy when the network answers in time: guidance online is always the newest.
+const SLOW_MS = 3000;
+
 async function page(event) {
   const request = event.request;
-  try {
-    const response = await fetch(request);
+  const url = new URL(request.url);
+  url.hash = "";
+  let keeping = Promise.resolve();
+  const network = fetch(request).then((response) => {
     const type = response.headers.get("Content-Type") || "";
     if (keepable(response) && type.startsWith("text/html") && !notesWithIds(request.url)) {
-      event.waitUntil(keepPage(request.url, response.clone()));
+      keeping = keepPage(request.url, response.clone());
     }
     return response;
+  });
+  // The worker stays alive until the network's answer is kept, even after a kept copy answered.
+  event.waitUntil(network.then(() => keeping).catch(() => null));
+  const slow = new Promise((resolve) => setTimeout(resolve, SLOW_MS, null));
+  try {
+    const first = await Promise.race([network, slow]);
+    if (first) return first;
+    const copy = await kept(url);
+    return copy ? fromDevice(copy, "slow") : await network;
   } catch (error) {
-    const url = new URL(request.url);
-    url.hash = "";
-    return (
-      (await newest(url.href)) ||
-      (notesWithIds(url.href) && (await newest(`${url.origin}${url.pathname}`))) ||
-      (await caches.match(OFFLINE_PAGE, { ignoreVary: true })) ||
-      Response.error()
-    );
+    const copy = await kept(url);
+    return copy
+      ? fromDevice(copy, "offline")
+      : (await caches.match(OFFLINE_PAGE, { ignoreVary: true })) || Response.error();
   }
+}
+
+async function kept(url) {
+  return (
+    (await newest(url.href)) ||
+    (notesWithIds(url.href) && (await newest(`${url.origin}${url.pathname}`))) ||
+    null
+  );
+}
+
+// The kept copy, marked for js/offline.js to say where it came from and why.
+async function fromDevice(copy, why) {
+  const html = await copy.text();
+  const marked = html.replace(
+    "data-offline-notice hidden",
+    `data-offline-notice data-from-device="${why}" hidden`,
+  );
+  const headers = new Headers(copy.headers);
+  headers.delete("Content-Length"); // the mark made the body longer
+  return new Response(marked, { status: copy.status, headers });
 }
 
 // My notes with ids in the address (/<area>/notes/?i=…): never kept (the notes are the

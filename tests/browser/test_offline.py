@@ -226,3 +226,52 @@ def test_visited_pages_are_kept_up_to_a_bound_oldest_dropped_first(site, page):
     assert len(pages) == 60
     assert addresses[0] not in pages and addresses[1] not in pages
     assert addresses[-1] in pages and addresses[2] in pages
+
+
+def test_on_a_slow_connection_a_kept_page_is_shown_at_once_and_says_so(site, page, monkeypatch):
+    """The edge of the signal: a page visited before answers from the device once the network
+    has taken 3 s (sw.js SLOW_MS), saying so; a quick network always gives the newest page."""
+    import threading
+    import time
+
+    from guidance import caching
+
+    page.goto(f"{site}/northshire/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.goto(f"{site}/northshire/level/2/")  # kept on the way
+    page.wait_for_function(
+        "caches.open('pages').then(c => c.keys())"
+        ".then(k => k.some(r => r.url.endsWith('/northshire/level/2/')))"
+    )
+    slow = threading.Event()
+    original = caching._cache_get
+
+    def slow_cache_get(key):  # the live server runs in this process: every page waits 5 s
+        if slow.is_set():
+            time.sleep(5)
+        return original(key)
+
+    monkeypatch.setattr(caching, "_cache_get", slow_cache_get)
+    # Not the browser's HTTP cache (Cache-Control lets it keep the page 5 minutes): the network.
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+    slow.set()
+    start = time.monotonic()
+    page.goto(f"{site}/northshire/level/2/")
+    notice = page.locator("[data-offline-notice]")
+    expect(notice).to_contain_text("The connection is slow, so this is the copy on this device.")
+    assert time.monotonic() - start < 5  # did not wait for the slow answer
+    expect(notice).to_contain_text("edition 1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Northshire Early Help")
+    # The slow answer still arrives, and is kept for next time.
+    shown = page.evaluate("new Date().toISOString()")
+    page.wait_for_function(
+        "shown => caches.open('pages').then(c => c.match(location.href))"
+        ".then(r => r && r.headers.get('X-Saved-At') > shown)",
+        arg=shown,
+        timeout=15_000,
+    )
+    slow.clear()
+    page.goto(f"{site}/northshire/level/2/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Northshire Early Help")
+    expect(notice).to_be_hidden()
