@@ -237,6 +237,21 @@ function save(jsonUrl, tell, updating = false) {
 // Every page of the area into a new cache named by its version; only when all are stored (and
 // the area did not change meanwhile) is the record written and the older copy deleted, so a
 // saved copy is always one version whole.
+// One page or file of an area being saved. A poor connection drops a request now and then: each
+// is tried three times, a second apart, before the save gives up.
+async function fetchForSaving(url, tries = 3) {
+  try {
+    // no-cache: revalidated (a cheap 304), never a copy of an older version from the HTTP cache.
+    const response = await fetch(url, { cache: "no-cache" });
+    if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
+    return response;
+  } catch (error) {
+    if (tries <= 1) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return fetchForSaving(url, tries - 1);
+  }
+}
+
 async function store(jsonUrl, tell, updating, attempts = 3) {
   let area;
   try {
@@ -256,10 +271,7 @@ async function store(jsonUrl, tell, updating, attempts = 3) {
     const worker = async () => {
       while (queue.length) {
         const url = queue.shift();
-        // no-cache: revalidated (a cheap 304), never a copy of an older version from the HTTP cache.
-        const response = await fetch(url, { cache: "no-cache" });
-        if (!response.ok || response.redirected) throw new Error(`${url} answered ${response.status}`);
-        const kept = await stamped(response);
+        const kept = await stamped(await fetchForSaving(url));
         bytes += Number(kept.headers.get("X-Body-Bytes"));
         await cache.put(url, kept);
         done += 1;

@@ -275,3 +275,29 @@ def test_on_a_slow_connection_a_kept_page_is_shown_at_once_and_says_so(site, pag
     page.goto(f"{site}/northshire/level/2/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Northshire Early Help")
     expect(notice).to_be_hidden()
+
+
+def test_a_page_that_fails_once_while_saving_is_tried_again(site, page, monkeypatch):
+    """A poor connection drops a request now and then: saving tries a page again before it
+    gives up (sw.js fetchForSaving)."""
+    import itertools
+
+    from guidance import caching
+
+    original, calls, failed = caching._cache_get, itertools.count(1), []
+
+    def fail_the_fifth_page(key):
+        if next(calls) == 5:
+            failed.append(key)
+            raise RuntimeError("the connection dropped")
+        return original(key)
+
+    monkeypatch.setattr(caching, "_cache_get", fail_the_fifth_page)
+    save_area(page, site)
+    assert failed, "no page failed"
+    record = page.evaluate(
+        "caches.keys().then(n => n.find(x => x.startsWith('area:northshire:')))"
+        ".then(n => caches.open(n)).then(c => c.match('/northshire/offline.json'))"
+        ".then(r => r.json())"
+    )
+    assert record["pages"] == len(area_pages(page, site))
