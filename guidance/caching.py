@@ -23,7 +23,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.handlers.exception import response_for_exception
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
@@ -51,12 +51,22 @@ ENTRY_TIMEOUT = 24 * 60 * 60
 
 
 # The version checks run on every request, cached or not, so they skip the ORM's query building
-# (a third of a cached answer's time): plain SQL over the same table.
+# (a third of a cached answer's time): plain SQL over the same table. They are each request's
+# first query, so they also stand in for Django's connection health check (settings
+# CONN_HEALTH_CHECKS): a kept connection the database dropped (a restart, a failover) is replaced
+# once, here, instead of costing a query on every request to find out.
 def _one_row(sql, params=()):
     table = connection.ops.quote_name(Authority._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=table), params)
-        return cursor.fetchone()
+    for attempt in (1, 2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql.format(table=table), params)
+                return cursor.fetchone()
+        except (OperationalError, InterfaceError):
+            if attempt == 2 or connection.in_atomic_block:
+                raise
+            logger.warning("Database connection lost; opening a new one", exc_info=True)
+            connection.close()
 
 
 def site_version(request, *args, **kwargs):

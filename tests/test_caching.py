@@ -572,3 +572,40 @@ def test_no_near_layer_without_a_shared_cache(url):
         timeout=60,
     )
     assert result.stdout.strip() == "['default']", result.stderr[-2000:]
+
+
+@pytest.mark.django_db
+def test_a_cached_page_costs_one_query_with_no_health_check_before_it(client):
+    """Django's connection health check would be a query of its own before every request's
+    first (settings CONN_HEALTH_CHECKS, off): a cached page is the version check alone."""
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is False
+    client.get("/northshire/level/2/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/northshire/level/2/").status_code == 200
+    assert len(queries) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_database_dropped_is_replaced_by_the_version_check(transactional_db):
+    """A database restart or failover drops kept connections: the next page opens a new one
+    instead of failing (guidance/caching.py `_one_row`)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server that can drop a connection: PostgreSQL")
+    import psycopg
+
+    if not Authority.objects.filter(slug="northshire").exists():
+        load_site_documents()
+    client = Client()
+    assert client.get("/northshire/").status_code == 200
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname="postgres"
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    response = client.get("/northshire/")
+    assert response.status_code == 200
+    assert connection.connection.info.backend_pid != pid

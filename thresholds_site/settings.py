@@ -104,9 +104,13 @@ DATABASES = {
 }
 # Keep connections between requests: a cached page costs one small query, and opening a new
 # PostgreSQL connection for it took most of its time (make bench-throughput: 0.1 of a bare view
-# with a new connection per request, 0.3-0.66 with kept connections). Checked before reuse.
+# with a new connection per request, 0.3-0.66 with kept connections).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Django's check of a kept connection is a query of its own before each request's first: half
+# the database work of a cached page. Off by default: the cached pages' version check notices a
+# connection the database dropped and opens a new one (guidance/caching.py `_one_row`), and
+# Django closes a connection that failed at the end of its request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 
 # Public pages and API answers are cached whole (guidance/caching.py); keys name the versions of
 # the data shown, so any backend is never stale. Local memory per process by default; Redis
