@@ -357,3 +357,13 @@ def test_favicon_is_the_sites_own_icon(client):
     # The committed file is what scripts/make_favicon.py draws.
     assert icon == make_favicon.ico() == (ROOT / "static" / "favicon.ico").read_bytes()
     assert client.get("/").content.decode().count('rel="icon" href="/static/favicon.ico"') == 1
+
+
+@pytest.mark.django_db
+def test_the_page_not_found_is_drawn_once_whatever_the_address(client):
+    first = client.get("/no/such/page/")
+    again = client.get("/nor/this/one/")
+    assert first.status_code == again.status_code == 404
+    assert "Page not found" in again.content.decode()
+    assert again.content == first.content
+    assert not again.templates  # the page drawn before, not drawn again

@@ -15,3 +15,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("guidance.urls")),
 ]
+
+handler404 = "thresholds_site.views.page_not_found"

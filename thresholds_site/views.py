@@ -1,8 +1,12 @@
-"""Site-wide answers for machines: load balancers, crawlers, browsers asking for an icon."""
+"""Site-wide answers for machines (load balancers, crawlers, browsers asking for an icon) and the
+"Page not found" page."""
+
+import functools
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotFound, JsonResponse
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
@@ -86,3 +90,14 @@ def manifest(request):
         },
         content_type="application/manifest+json",
     )
+
+
+@functools.cache
+def _not_found_page():
+    return render_to_string("404.html")
+
+
+def page_not_found(request, exception):
+    """The same page for every unknown address (it names none), so drawn once per process: a
+    crawler or a scan of made-up addresses costs no template rendering."""
+    return HttpResponseNotFound(_not_found_page())
