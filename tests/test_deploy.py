@@ -1,6 +1,7 @@
 """Facing the internet: HTTPS, HSTS, the content security policy, sessions, login throttling
 behind proxies, and what load balancers, crawlers and browsers ask for."""
 
+import gzip
 import json
 import os
 import re
@@ -367,3 +368,6 @@ def test_the_page_not_found_is_drawn_once_whatever_the_address(client):
     assert "Page not found" in again.content.decode()
     assert again.content == first.content
     assert not again.templates  # the page drawn before, not drawn again
+    zipped = client.get("/nor/this/either/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == first.content

@@ -8,8 +8,12 @@ from django.db import DatabaseError, connection
 from django.http import FileResponse, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+
+from guidance.caching import ACCEPTS_GZIP
 
 ROBOTS = """\
 User-agent: *
@@ -94,10 +98,19 @@ def manifest(request):
 
 @functools.cache
 def _not_found_page():
-    return render_to_string("404.html")
+    page = render_to_string("404.html").encode()
+    return page, compress_string(page)
 
 
 def page_not_found(request, exception):
-    """The same page for every unknown address (it names none), so drawn once per process: a
-    crawler or a scan of made-up addresses costs no template rendering."""
-    return HttpResponseNotFound(_not_found_page())
+    """The same page for every unknown address (it names none), so drawn and compressed once
+    per process: a crawler or a scan of made-up addresses costs no rendering or compression.
+    (It holds no secret, so one fixed compression leaks nothing: see SecretFreeGZipMiddleware.)"""
+    page, compressed = _not_found_page()
+    if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponseNotFound(page)
+    else:
+        response = HttpResponseNotFound(compressed)
+        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
