@@ -14,19 +14,29 @@ overwritten. Structure is fixed: every authority keeps its four levels, so nobod
 a level here, and authorities are added with `manage.py load_thresholds FILE`.
 """
 
+import datetime
+import math
+import re
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import models, transaction
+from django.db.models import Max, Q
 from django.forms.models import BaseInlineFormSet, fields_for_model
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from rules.contrib.admin import (
     ObjectPermissionsInlineModelAdminMixin,
     ObjectPermissionsModelAdminMixin,
@@ -34,7 +44,7 @@ from rules.contrib.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import editions
-from .changes import count_rows, document_changes
+from .changes import count_rows, document_changes, word_diff
 from .forms import CompareEditionsForm, ImportApplyForm, ImportUploadForm, LinesField, PublishForm
 from .loader import export_authority
 from .models import (
@@ -54,6 +64,254 @@ from .validators import validate_email, validate_phone
 admin.site.site_header = "Threshold guidance: editing"
 admin.site.site_title = "Threshold guidance editing"
 admin.site.index_title = "Keep your partnership's guidance current"
+
+
+# --- Plain words: what a lead reads -------------------------------------------------------------
+
+LABEL_LENGTH = 80  # a row named in a message, title or list is cut at a whole word after this
+
+
+def cut_words(text, limit=LABEL_LENGTH):
+    """Text on one line, cut at a whole word with "…" (never "(UX T")."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    head = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return head.rstrip(" ,;:(") + "…"
+
+
+def label(obj):
+    """A row as a lead would name it, cut at a whole word (an indicator by its words, whole)."""
+    return cut_words(getattr(obj, "text", None) if isinstance(obj, Indicator) else str(obj))
+
+
+def when_in_words(moment):
+    """'today at 14:02', 'yesterday at 09:15' or 'on 3 March 2026 at 14:02'."""
+    local = timezone.localtime(moment)
+    days = (timezone.localdate() - local.date()).days
+    clock = date_format(local, "H:i")
+    if days == 0:
+        return f"today at {clock}"
+    if days == 1:
+        return f"yesterday at {clock}"
+    return f"on {date_format(local, 'j F Y')} at {clock}"
+
+
+def day_in_words(moment):
+    """'3 March' this year, '3 March 2024' before."""
+    local = timezone.localtime(moment)
+    if local.year == timezone.localdate().year:
+        return date_format(local, "j F")
+    return date_format(local, "j F Y")
+
+
+EDITION_REASON = re.compile(r"^Edition (\d+)$")
+RESTORED_EDITION = re.compile(r"^Edition (\d+) restored into the draft$")
+REVERTED = "Reverted to the version of "
+RESTORED = "Restored after deletion"
+
+
+def reason_in_words(record):
+    """Why a history record was made, as a lead says it: "Edited", "Imported from dudley.yaml",
+    "Reverted to the version of 3 March", "Restored after deletion"."""
+    reason = (record.history_change_reason or "").strip()
+    kind = {"+": "Added", "~": "Edited", "-": "Deleted"}.get(record.history_type, "Changed")
+    if not reason:
+        return kind
+    if reason.startswith("admin import of "):
+        return f"Imported from {reason.removeprefix('admin import of ')}"
+    if reason == "load_thresholds":
+        return f"{kind} by an administrator loading the area's file"
+    if reason == "Draft started":
+        return "Draft started from the published edition"
+    if reason == "Draft discarded":
+        return "Draft put back as the published edition has it"
+    if match := RESTORED_EDITION.match(reason):
+        return f"Edition {match[1]} put back into the draft"
+    if match := EDITION_REASON.match(reason):
+        return f"Published as edition {match[1]}"
+    return reason
+
+
+def person_of(record):
+    """Who made a change: their email, or 'an administrator' for a command."""
+    if record.history_user_id and record.history_user:
+        return record.history_user.get_username()
+    return "an administrator"
+
+
+# --- Import errors in a lead's words ------------------------------------------------------------
+
+ERROR_LINE = re.compile(r"^(?P<file>.+?)(?:, line (?P<line>\d+))?: (?P<rest>.*)$", re.S)
+PLACE = re.compile(
+    r"^(?:top level|[a-z_]+(?:\[\d+\])?(?: '[^']*')?(?:\.[a-z0-9_]+(?:\[\d+\])?(?: '[^']*')?)*)$"
+)
+PLACE_PART = re.compile(r"(?P<key>[a-z0-9_]+)(?:\[(?P<index>\d+)\])?(?: '(?P<name>[^']*)')?")
+ROWS = {
+    "levels": "level",
+    "next_steps": "next step",
+    "domains": "domain",
+    "contacts": "contact",
+    "sections": "guidance section",
+    "phones": "phone number",
+    "emails": "email address",
+}
+FIELDS = {
+    "authority": "the area details",
+    "slug": "web address name",
+    "url": "web address",
+    "area": "area covered",
+    "parent": "group",
+    "kind": "type",
+    "body": "text",
+    "emergency": "emergency route",
+    "strategy_discussion": "strategy discussion",
+    "document_title": "document title",
+    "emergency_route": "emergency route",
+    "source_file": "source",
+}
+
+
+def place_in_words(place):
+    """'levels[2].number' -> "the 3rd level's number"; "contacts[0] 'Team'.phones[1]" -> "the
+    contact “Team”, its 2nd phone number"."""
+    if place == "top level":
+        return "the file as a whole"
+    words, level = [], None
+    for part in PLACE_PART.finditer(place):
+        key, index, name = part["key"], part["index"], part["name"]
+        if key == "indicators":
+            continue
+        if key.isdigit():  # indicators by level: "indicators.2[0]"
+            level = key
+            row = f"the {ordinal(int(index) + 1)} indicator" if index else "the indicators"
+            words.append(f"{row} at level {level}")
+        elif index is not None:
+            noun = ROWS.get(key, key.replace("_", " "))
+            words.append(
+                f"the {noun} “{name}”" if name else f"the {ordinal(int(index) + 1)} {noun}"
+            )
+        else:
+            words.append(FIELDS.get(key, key.replace("_", " ")))
+    if len(words) > 1 and not words[-1].startswith("the "):
+        return f"{', '.join(words[:-1])}'s {words[-1]}"
+    return ", ".join(words)
+
+
+def import_error_in_words(message):
+    """A loader message (kept as it is for other uses) as a lead reads it, with the line."""
+    match = ERROR_LINE.match(message)
+    if match is None:
+        return message
+    line, rest = match["line"], match["rest"]
+    if "not valid YAML" in rest or "aliases" in rest or "anchor" in rest:
+        rest = (
+            "the file's layout is broken here: check the spaces at the start of this line and the "
+            "one before, and that each item starts with one dash"
+        )
+    else:
+        place, sep, problem = rest.partition(": ")
+        if sep and PLACE.match(place):
+            rest = f"{place_in_words(place)}: {problem}"
+    return f"Line {line}: {rest}" if line else rest
+
+
+class EmailLoginForm(AdminAuthenticationForm):
+    """The admin sign-in: leads sign in with their email address (their username)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Heard as "Email (your username)": what Django and password managers call it.
+        self.fields["username"].label = mark_safe(
+            'Email<span class="visually-hidden"> (your username)</span>'
+        )
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+
+
+admin.site.login_form = EmailLoginForm
+
+
+class FittedTextarea(AdminTextareaWidget):
+    """A text box as tall as its text (two lines at least, fifteen at most), not Django's ten.
+
+    `formfield_overrides` is keyed by field class (Django looks a field's class up in it), so the
+    old overrides keyed by field instances never matched any field: this is keyed by TextField.
+    """
+
+    def get_context(self, name, value, attrs):
+        text = str(value or "")
+        lines = sum(max(1, math.ceil(len(line) / 90)) for line in text.splitlines() or [""])
+        attrs = {**(attrs or {}), "rows": min(max(lines, 2), 15)}
+        return super().get_context(name, value, attrs)
+
+
+FITTED_TEXT = {models.TextField: {"widget": FittedTextarea}}
+
+# Where a row sits among its siblings: the fields a row's list is made of.
+SIBLINGS = {
+    Indicator: ("domain_id", "level_id"),
+    NextStep: ("level_id",),
+    Domain: ("authority_id",),
+    Contact: ("authority_id",),
+    GuidanceSection: ("authority_id",),
+}
+ORDER_HELP = (
+    "Position: where it comes in its list, the lowest number first. Leave empty to put it last."
+)
+
+
+def siblings_of(obj):
+    fields = SIBLINGS[type(obj)]
+    return type(obj)._default_manager.filter(**{f: getattr(obj, f) for f in fields})
+
+
+def put_last(obj):
+    """Give a row the position after every other row of its list."""
+    highest = siblings_of(obj).exclude(pk=obj.pk).aggregate(Max("order"))["order__max"]
+    obj.order = 0 if highest is None else highest + 1
+
+
+def where_it_is(obj):
+    """'3rd of 12 in Level 2, Health': where a saved row now sits."""
+    siblings = siblings_of(obj)
+    before = siblings.filter(Q(order__lt=obj.order) | Q(order=obj.order, pk__lt=obj.pk)).count()
+    place = {
+        Indicator: lambda: f"Level {obj.level.number}, {obj.domain.path}",
+        NextStep: lambda: f"the next steps of level {obj.level.number}",
+        Domain: lambda: "the domains",
+        Contact: lambda: "the contacts",
+        GuidanceSection: lambda: "the guidance sections",
+    }[type(obj)]()
+    return f"{ordinal(before + 1)} of {siblings.count()} in {place}"
+
+
+def ordinal(n):
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class LeadFormMixin:
+    """Form fields as a lead needs them: text boxes sized to their text; an optional position
+    (empty puts a new row last, not second as 0 did); and no pencil, "+" or eye icons beside a
+    related field, which would offer to change the area or add a level (superusers keep them)."""
+
+    formfield_overrides = FITTED_TEXT
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "order" and db_field.model in SIBLINGS:
+            return forms.IntegerField(
+                label="Position", required=False, min_value=0, help_text=ORDER_HELP
+            )
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and not request.user.is_superuser:
+            widget = formfield.widget
+            for flag in ("can_add_related", "can_change_related", "can_view_related"):
+                if hasattr(widget, flag):
+                    setattr(widget, flag, False)
+            if hasattr(widget, "can_delete_related"):
+                widget.can_delete_related = False
+        return formfield
 
 
 class ScopedChoicesMixin:
@@ -193,7 +451,9 @@ class VersionedAdminMixin:
 # --- Scoping to the lead's authorities ----------------------------------------------------------
 
 
-class ScopedInline(VersionedAdminMixin, ScopedChoicesMixin, ObjectPermissionsInlineModelAdminMixin):
+class ScopedInline(
+    LeadFormMixin, VersionedAdminMixin, ScopedChoicesMixin, ObjectPermissionsInlineModelAdminMixin
+):
     extra = 0
     show_change_link = True
     formset = VersionedInlineFormSet
@@ -203,9 +463,17 @@ class ScopedInline(VersionedAdminMixin, ScopedChoicesMixin, ObjectPermissionsInl
 
 
 class ScopedAdmin(
-    VersionedAdminMixin, ScopedChoicesMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin
+    LeadFormMixin,
+    VersionedAdminMixin,
+    ScopedChoicesMixin,
+    ObjectPermissionsModelAdminMixin,
+    SimpleHistoryAdmin,
 ):
     change_list_template = "admin/guidance/change_list.html"
+    object_history_template = "admin/guidance/object_history.html"
+    object_history_form_template = "admin/guidance/object_history_form.html"
+    # The filters of the list that shows a row (see `list_where`), by the row's own values.
+    place_filters = {}
 
     def has_module_permission(self, request):
         return request.user.is_superuser or is_lead(request.user)
@@ -233,7 +501,148 @@ class ScopedAdmin(
             request.user
         ):
             raise PermissionDenied
+        if getattr(obj, "order", 0) is None:  # no position given: last in its list
+            put_last(obj)
+        elif (
+            change
+            and type(obj) is Indicator
+            and {"domain", "level"} & set(form.changed_data)
+            and "order" not in form.changed_data
+        ):
+            put_last(obj)  # moved to another list: last there, unless a position was given
+        reason = getattr(request, "_history_reason", None)
+        if reason:
+            obj._change_reason = reason
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # New inline rows without a position go last, as new rows do on their own page.
+        for row_form in formset.forms:
+            row = row_form.instance
+            if getattr(row, "order", 0) is None and type(row) in SIBLINGS:
+                setattr(row, formset.fk.attname, form.instance.pk)
+                put_last(row)
+        super().save_formset(request, form, formset, change)
+
+    # --- Where a lead lands after saving ---------------------------------------------------------
+
+    def list_where(self, obj, highlight=True):
+        """The list filtered to the row's place (its area, level, domain), the row marked."""
+        params = {name: value(obj) for name, value in self.place_filters.items()}
+        if highlight:
+            params["saved"] = obj.pk
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        return (
+            f"{url}?{urlencode(params)}#row-{obj.pk}" if highlight else f"{url}?{urlencode(params)}"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # `saved` marks the row just saved; it is not a filter of the list.
+        if "saved" in request.GET:
+            request.GET = request.GET.copy()
+            saved = request.GET.pop("saved")[-1]
+            request._saved_pk = int(saved) if saved.isdigit() else None
+        extra_context = {"title": self.changelist_view_title(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def get_list_display(self, request):
+        first, *rest = super().get_list_display(request)
+        saved = getattr(request, "_saved_pk", None)
+        name = first if isinstance(first, str) else getattr(first, "__name__", "")
+
+        def row(obj):
+            value = getattr(obj, name) if name and name != "__str__" else obj
+            text = label(obj) if name in ("text", "__str__") else str(value)
+            if obj.pk == saved:
+                return format_html(
+                    '<span id="row-{}" class="saved-row">{}</span> <strong class="saved-tag">'
+                    "just saved</strong>",
+                    obj.pk,
+                    text,
+                )
+            return format_html('<span id="row-{}">{}</span>', obj.pk, text)
+
+        field = self.model._meta.get_field(name) if name in self._field_names() else None
+        row.short_description = (
+            field.verbose_name.capitalize() if field else self.opts.verbose_name.capitalize()
+        )
+        if field is not None:
+            row.admin_order_field = name
+        return [row, *rest]
+
+    def get_list_display_links(self, request, list_display):
+        return [list_display[0]]
+
+    def _field_names(self):
+        return {f.name for f in self.model._meta.get_fields()}
+
+    def _message_and_redirect(self, request, obj, verb):
+        where = ""
+        if hasattr(obj, "order") and type(obj) in SIBLINGS:
+            where = f" It is {where_it_is(obj)}."
+        name = self.opts.verbose_name
+        reason = getattr(request, "_history_reason", None)
+        if reason == RESTORED:
+            text = f"The {name} “{label(obj)}” is back, as it was before it was deleted."
+        elif reason:
+            text = (
+                f"The {name} “{label(obj)}” is back as it was on {reason.removeprefix(REVERTED)}."
+            )
+        else:
+            text = f"The {name} “{label(obj)}” was {verb}.{where}"
+        if "_continue" in request.POST:
+            self.message_user(request, f"{text} You can go on editing it below.", messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            )
+        if "_viewdraft" in request.POST:
+            self.message_user(
+                request, f"{text} This is the draft page that shows it.", messages.SUCCESS
+            )
+            return HttpResponseRedirect(self.view_on_site(obj))
+        self.message_user(request, text, messages.SUCCESS)
+        if self.has_view_or_change_permission(request):
+            return HttpResponseRedirect(self.list_where(obj))
+        return HttpResponseRedirect(reverse("admin:index"))
+
+    def response_change(self, request, obj):
+        if IS_POPUP_VAR in request.POST or {"_addanother", "_saveasnew"} & set(request.POST):
+            return super().response_change(request, obj)
+        return self._message_and_redirect(request, obj, "saved in the draft")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST or {"_addanother", "_saveasnew"} & set(request.POST):
+            return super().response_add(request, obj, post_url_continue)
+        return self._message_and_redirect(request, obj, "added to the draft")
+
+    def response_delete(self, request, obj_display, obj_id):
+        # Named from its last record in whole words (obj_display is cut mid-word), with the way
+        # back.
+        record = self.model.history.filter(id=obj_id).order_by("-history_id").first()
+        if record is not None:
+            obj_display = label(record.instance)
+        if IS_POPUP_VAR in request.POST:
+            return super().response_delete(request, obj_display, obj_id)
+        self.message_user(
+            request,
+            f"The {self.opts.verbose_name} “{obj_display}” was deleted from the draft. To put it "
+            f"back: “Restore deleted {self.opts.verbose_name_plural}” above the list.",
+            messages.SUCCESS,
+        )
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        return HttpResponseRedirect(url)
+
+    def changelist_view_title(self):
+        return str(self.opts.verbose_name_plural).capitalize()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["subtitle"] = label(obj)  # the page title, cut at a whole word
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def view_on_site(self, obj):
+        """The draft's page where the row is shown (only its leads can open it)."""
+        return obj.get_absolute_url()
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -242,6 +651,11 @@ class ScopedAdmin(
                 "deleted/",
                 self.admin_site.admin_view(self.deleted_view),
                 name="{}_{}_deleted".format(*info),
+            ),
+            path(
+                "<int:object_id>/history/<int:version_id>/undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="{}_{}_undo".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -263,10 +677,96 @@ class ScopedAdmin(
         }
         return TemplateResponse(request, "admin/guidance/deleted.html", context)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Revert a row to an earlier version, or restore a deleted row.
+    # --- History a person can read -----------------------------------------------------------
 
-        Reverting is a deliberate overwrite, but of the row as it was when the page was opened:
+    def _row_for_history(self, request, object_id):
+        """The row (or, once deleted, its last record's copy) if the user may see it."""
+        if not str(object_id).isdigit():
+            raise Http404("No such row")
+        if self.model._default_manager.filter(pk=object_id).exists():
+            return self.get_object(request, object_id)  # another area's row: 403
+        record = self.model.history.filter(id=object_id).order_by("-history_id").first()
+        if record is None:
+            raise Http404("No such row")
+        obj = record.instance
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Each change to a row as a person reads it: what changed, word by word; who and when;
+        why; and a button to undo it."""
+        obj = self._row_for_history(request, object_id)
+        records = one_record_per_save(
+            self.model.history.filter(id=obj.pk)
+            .select_related("history_user")
+            .order_by("-history_id")[: HISTORY_PAGE * 2]
+        )[: HISTORY_PAGE + 1]
+        exists = self.model._default_manager.filter(pk=obj.pk).exists()
+        may_change = exists and self.has_change_permission(request, obj)
+        entries = history_entries(records, self.model)[:HISTORY_PAGE]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"History of “{label(obj)}”",
+            "entries": entries,
+            "exists": exists,
+            "may_undo": may_change,
+            "newest": records[0].history_id if records else None,
+            "more": len(records) > HISTORY_PAGE,
+        }
+        context.update(extra_context or {})
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def undo_view(self, request, object_id, version_id):
+        """Undo one change: the row goes back to the record before it, through the same
+        stale-page check as a save (the page's newest change must still be the newest)."""
+        history_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[object_id]
+        )
+        if request.method != "POST":
+            return redirect(history_url)
+        obj = self.get_object(request, str(object_id))  # another area's: 403; gone: 404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        record = get_object_or_404(self.model.history, id=obj.pk, history_id=version_id)
+        before = previous_save(record)
+        if record.history_type != "~" or before is None:
+            raise Http404("Only an edit can be undone here")
+        name = self.opts.verbose_name
+        with transaction.atomic():
+            newest = newest_changes(self.model, [obj.pk], lock=True).get(obj.pk)
+            seen = request.POST.get(SEEN_VERSION, "")
+            if newest is None or str(newest.history_id) != seen:
+                messages.error(
+                    request,
+                    f"This {name} was changed by {who_and_when(newest)}, after you opened this "
+                    "page, so nothing was undone. Its newest change is now at the top: undo "
+                    "again if you still want to.",
+                )
+                return redirect(history_url)
+            restored = before.instance
+            if not request.user.is_superuser and authority_id_of(restored) not in (
+                lead_authority_ids(request.user)
+            ):
+                raise PermissionDenied
+            restored._history_user = request.user
+            restored._change_reason = f"{REVERTED}{day_in_words(before.history_date)}"
+            restored.save()
+            if self.model is Contact:
+                restored.levels.set([row.level_id for row in before.levels.all()])
+        messages.success(
+            request,
+            f"Undone: the {name} “{label(restored)}” is back as it was "
+            f"{when_in_words(before.history_date)}.",
+        )
+        return redirect(history_url)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Go back to an earlier version of a row, or restore a deleted row.
+
+        Going back is a deliberate overwrite, but of the row as it was when the page was opened:
         the stale-page check applies as on the change form.
         """
         if not (object_id.isdigit() and version_id.isdigit()):
@@ -274,24 +774,139 @@ class ScopedAdmin(
         restoring = not self.model._default_manager.filter(pk=object_id).exists()
         if restoring and not self.has_add_permission(request):
             raise PermissionDenied  # restoring a deleted row adds it again
+        record = self.model.history.filter(id=object_id, history_id=version_id).first()
+        if record is not None and request.method == "POST":
+            request._history_reason = (
+                RESTORED if restoring else f"{REVERTED}{day_in_words(record.history_date)}"
+            )
+        context = {
+            "restoring": restoring,
+            "record_when": when_in_words(record.history_date) if record else "",
+            **(extra_context or {}),
+        }
         with transaction.atomic():  # the save, its history and the check together
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return super().history_form_view(request, object_id, version_id, context)
+
+    def history_form_view_title(self, request, obj):
+        if not self.model._default_manager.filter(pk=obj.pk).exists():
+            return f"Restore the deleted {self.opts.verbose_name} “{label(obj)}”"
+        return f"Go back to an earlier version of “{label(obj)}”"
+
+
+HISTORY_PAGE = 100
+RECENT_PAGE = 100
+RECENT_MODELS = (Authority, Level, NextStep, Domain, Indicator, Contact, GuidanceSection)
+
+
+def same_save(newer, older):
+    """Whether two records of a row come from one save: saving a contact records the row, then
+    again its levels (simple_history records many-to-many changes as records of their own)."""
+    return (
+        newer.history_type == older.history_type == "~"
+        and newer.history_user_id == older.history_user_id
+        and newer.history_change_reason == older.history_change_reason
+        and abs((newer.history_date - older.history_date).total_seconds()) < 2
+    )
+
+
+def one_record_per_save(records):
+    """Records of one row, newest first, keeping the last record of each save."""
+    kept = []
+    for record in records:
+        if kept and same_save(kept[-1], record):
+            continue  # the newer record holds the save's result
+        kept.append(record)
+    return kept
+
+
+def previous_save(record):
+    """The record before the save that made `record` (the row as it was before that save)."""
+    before = record.prev_record
+    while before is not None and same_save(record, before):
+        before = before.prev_record
+    return before
+
+
+def _shown(field, value, related):
+    """A recorded value as the pages show it."""
+    if value is None or value == "":
+        return ""
+    if field.many_to_many:
+        ids = sorted(row.get(field.m2m_reverse_field_name()) for row in value or [])
+        return ", ".join(related.get((field.related_model, pk), f"#{pk}") for pk in ids)
+    if field.is_relation:
+        return related.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def _related_labels(model, pairs):
+    """Labels of the rows that recorded foreign keys point at, a query per related model (rows
+    since deleted are named from their last record)."""
+    wanted = {}
+    for field, value in pairs:
+        if field.many_to_many:
+            for row in value or []:
+                wanted.setdefault(field.related_model, set()).add(
+                    row.get(field.m2m_reverse_field_name())
+                )
+        elif field.is_relation and value is not None:
+            wanted.setdefault(field.related_model, set()).add(value)
+    labels = {}
+    for related, pks in wanted.items():
+        for row in related._default_manager.filter(pk__in=pks):
+            labels[(related, row.pk)] = f"Level {row.number}" if related is Level else label(row)
+        missing = pks - {pk for (m, pk) in labels if m is related}
+        if missing and hasattr(related, "history"):
+            for record in related.history.filter(id__in=missing).order_by("history_id"):
+                labels[(related, record.id)] = label(record.instance)
+    return labels
+
+
+def history_entries(records, model):
+    """Each record (newest first) as a person reads it; the record after the last, if given, is
+    only the one before it. Changed texts are marked word by word (changes.word_diff)."""
+    diffs, pairs = [], []
+    for i, record in enumerate(records):
+        before = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if before is not None and record.history_type == "~":
+            for change in record.diff_against(before, foreign_keys_are_objs=False).changes:
+                field = model._meta.get_field(change.field)
+                changes.append((field, change.old, change.new))
+                pairs += [(field, change.old), (field, change.new)]
+        diffs.append((record, before, changes))
+    related = _related_labels(model, pairs)
+    entries = []
+    for record, before, changes in diffs:
+        shown = []
+        for field, old, new in changes:
+            name = "Position" if field.name == "order" else str(field.verbose_name).capitalize()
+            old, new = _shown(field, old, related), _shown(field, new, related)
+            shown.append({"field": name, "diff": word_diff(old, new)})
+        entries.append(
+            {
+                "record": record,
+                "what": label(record.instance),
+                "kind": record.history_type,
+                "reason": reason_in_words(record),
+                "who": person_of(record),
+                "when": when_in_words(record.history_date),
+                "changes": shown,
+                "undoable": record.history_type == "~" and before is not None,
+                "before_when": when_in_words(before.history_date) if before else "",
+            }
+        )
+    return entries
 
 
 class NextStepInline(ScopedInline, admin.StackedInline):
     model = NextStep
-
-
-class IndicatorInline(ScopedInline, admin.TabularInline):
-    model = Indicator
-    # The table's columns: the short level and order first, then the indicator's words.
-    fields = ["level", "order", "text", "strategy_discussion", "source", "note", "incomplete"]
-    ordering = ["level__number", "order"]
-    formfield_overrides = {
-        Indicator._meta.get_field("text"): {"widget": forms.Textarea(attrs={"rows": 2})},
-        Indicator._meta.get_field("note"): {"widget": forms.Textarea(attrs={"rows": 1})},
-        Indicator._meta.get_field("incomplete"): {"widget": forms.Textarea(attrs={"rows": 1})},
-    }
 
 
 class LevelInline(ScopedInline, admin.TabularInline):
@@ -320,8 +935,11 @@ class AuthorityAdmin(ScopedAdmin):
         return False
 
     def get_exclude(self, request, obj=None):
-        # Only a superuser changes who leads an authority and who publishes it.
-        return None if request.user.is_superuser else ["leads", "approvers", "single_lead"]
+        # Only a superuser changes who leads an authority and who publishes it (and the name of
+        # the file the document was transcribed from, which means nothing to a lead).
+        if request.user.is_superuser:
+            return None
+        return ["leads", "approvers", "single_lead", "source_file"]
 
     def delete_model(self, request, obj):
         # The admin shows drafts; deleting one deletes its area, published pages and all (the
@@ -369,6 +987,11 @@ class AuthorityAdmin(ScopedAdmin):
                 "<int:pk>/editions/",
                 self.admin_site.admin_view(self.editions_view),
                 name="guidance_authority_editions",
+            ),
+            path(
+                "<int:pk>/recent/",
+                self.admin_site.admin_view(self.recent_view),
+                name="guidance_authority_recent",
             ),
             path(
                 "<int:pk>/editions/<int:number>.yaml",
@@ -473,6 +1096,63 @@ class AuthorityAdmin(ScopedAdmin):
             changes=changes,
         )
 
+    def recent_view(self, request, pk):
+        """Every change to the area's draft, newest first, whoever made it (imports, restores
+        and publications included): filterable by person and by day."""
+        draft = self._editable_authority(request, pk)
+        person = request.GET.get("person", "")
+        day = request.GET.get("day", "")
+        try:
+            day = datetime.date.fromisoformat(day) if day else None
+        except ValueError:
+            day = None
+        found, people = [], {}
+        for model in RECENT_MODELS:
+            records = records_for_authorities(model.history.all(), [draft.pk])
+            for user_id, email in records.values_list(
+                "history_user_id", "history_user__username"
+            ).distinct():
+                people[str(user_id or "none")] = email or "an administrator"
+            if person == "none":
+                records = records.filter(history_user__isnull=True)
+            elif person.isdigit():
+                records = records.filter(history_user_id=int(person))
+            if day is not None:
+                start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+                records = records.filter(
+                    history_date__gte=start, history_date__lt=start + datetime.timedelta(days=1)
+                )
+            newest_of_row = {}
+            for record in records.select_related("history_user").order_by("-history_id")[
+                : RECENT_PAGE * 2
+            ]:
+                newer = newest_of_row.get(record.id)
+                newest_of_row[record.id] = record
+                if newer is not None and same_save(newer, record):
+                    continue  # the same save as the newer record of the row
+                found.append((model, record))
+        found.sort(key=lambda pair: pair[1].history_date, reverse=True)
+        entries = []
+        for model, record in found[:RECENT_PAGE]:
+            before = previous_save(record) if record.history_type == "~" else None
+            (entry,) = history_entries([record, before] if before else [record], model)[:1]
+            entry["model"] = model._meta.verbose_name.capitalize()
+            entry["history_url"] = reverse(
+                f"admin:guidance_{model._meta.model_name}_history", args=[record.id]
+            )
+            entries.append(entry)
+        return self._page(
+            request,
+            draft,
+            f"Recent changes in {draft}",
+            "recent.html",
+            entries=entries,
+            people=sorted(people.items(), key=lambda item: item[1]),
+            person=person,
+            day=day.isoformat() if day else "",
+            more=len(found) > RECENT_PAGE,
+        )
+
     def edition_yaml(self, request, pk, number):
         draft = self._editable_authority(request, pk)
         edition = get_object_or_404(draft.draft_of.editions, number=number)
@@ -512,13 +1192,17 @@ class AuthorityAdmin(ScopedAdmin):
             return self._apply_import(request, authority)
         data = (request.POST, request.FILES) if request.method == "POST" else ()
         form = ImportUploadForm(*data, authority=authority, user=request.user)
+        valid = form.is_valid()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": authority,
-            "title": f"Import YAML for {authority}",
+            "title": f"Import an edited file for {authority}",
             "form": form,
-            **(form.save() if form.is_valid() else {}),
+            "errors_in_words": [
+                (import_error_in_words(error), error) for error in form.non_field_errors()
+            ],
+            **(form.save() if valid else {}),
         }
         return TemplateResponse(request, "admin/guidance/import.html", context)
 
@@ -531,8 +1215,22 @@ class AuthorityAdmin(ScopedAdmin):
                 for error in errors:
                     messages.error(request, f"Nothing was imported: {error}")
             return redirect("admin:guidance_authority_import", authority.pk)
-        messages.success(request, f"Imported {form.cleaned_data['preview'].file_name}: {report}")
+        messages.success(
+            request,
+            f"Imported {form.cleaned_data['preview'].file_name} into the draft: "
+            f"{report.created} added, {report.updated} changed, {report.removed} removed.",
+        )
         return redirect("admin:guidance_authority_change", authority.pk)
+
+
+def _level_filter(level_path):
+    return lambda obj: _get(obj, level_path)
+
+
+def _get(obj, dotted):
+    for name in dotted.split("."):
+        obj = getattr(obj, name)
+    return obj
 
 
 @admin.register(Level)
@@ -541,6 +1239,7 @@ class LevelAdmin(ScopedAdmin):
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "number"]
     search_fields = ["name", "summary", "definition"]
     inlines = [NextStepInline]
+    place_filters = {"authority__id__exact": lambda obj: obj.authority_id}
 
     def get_readonly_fields(self, request, obj=None):
         return ["authority", "number"] if obj else []
@@ -559,6 +1258,13 @@ class NextStepAdmin(ScopedAdmin):
     list_display = ["heading", "level", "order"]
     list_filter = [("level__authority", admin.RelatedOnlyFieldListFilter), "level__number"]
     search_fields = ["heading", "text"]
+    place_filters = {
+        "level__authority__id__exact": _level_filter("level.authority_id"),
+        "level__number": _level_filter("level.number"),
+    }
+
+    def view_on_site(self, obj):
+        return obj.level.get_absolute_url() + "#next-steps"
 
 
 @admin.register(Domain)
@@ -566,7 +1272,31 @@ class DomainAdmin(ScopedAdmin):
     list_display = ["name", "parent", "authority", "theme", "order"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "theme"]
     search_fields = ["name"]
-    inlines = [IndicatorInline]
+    # Its indicators are a compact list with links (change_form.html), not 35 editable rows.
+    change_form_template = "admin/guidance/domain/change_form.html"
+    place_filters = {"authority__id__exact": lambda obj: obj.authority_id}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self._indicators(request, object_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _indicators(self, request, object_id):
+        if not str(object_id).isdigit():
+            return {}
+        indicators = (
+            scope(Indicator.objects.filter(domain_id=object_id), request.user)
+            .select_related("level")
+            .order_by("level__number", "order", "id")
+        )
+        number = request.GET.get("level", "")
+        shown = indicators.filter(level__number=number) if number.isdigit() else indicators
+        levels = Level.objects.filter(authority__domains__pk=object_id).order_by("number")
+        return {
+            "domain_indicators": [{"indicator": i, "text": cut_words(i.text, 160)} for i in shown],
+            "domain_levels": levels,
+            "domain_level": int(number) if number.isdigit() else None,
+            "domain_indicator_count": indicators.count(),
+        }
 
 
 @admin.register(Indicator)
@@ -582,16 +1312,24 @@ class IndicatorAdmin(ScopedAdmin):
     list_select_related = ["level__authority", "domain__parent"]
     search_fields = ["text", "note"]
     autocomplete_fields = ["domain"]
+    place_filters = {
+        "domain__authority__id__exact": _level_filter("domain.authority_id"),
+        "level__number__exact": _level_filter("level.number"),
+        "domain__id__exact": _level_filter("domain_id"),
+    }
 
 
 class ContactForm(VersionedForm):
     """Numbers and addresses one a line; the admin supplies the model and its fields."""
 
     phones = LinesField(
-        help_text="One number a line, as the document prints it.",
+        help_text="Phones: one number a line, as the document prints it.",
         line_validator=validate_phone,
     )
-    emails = LinesField(help_text="One address a line.", line_validator=validate_email)
+    emails = LinesField(
+        help_text="Emails: one address a line, as the document prints it.",
+        line_validator=validate_email,
+    )
 
 
 @admin.register(Contact)
@@ -600,7 +1338,19 @@ class ContactAdmin(ScopedAdmin):
     list_display = ["name", "authority", "emergency", "hours"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "emergency"]
     search_fields = ["name", "phones", "emails", "notes"]
-    filter_horizontal = ["levels"]
+    # Four tick boxes, not a chooser with arrows and Django's "Hold down Control" hint.
+    formfield_overrides = {
+        **FITTED_TEXT,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+    place_filters = {"authority__id__exact": lambda obj: obj.authority_id}
+
+    def view_on_site(self, obj):
+        """The first level page that shows the contact (the area's page if none does)."""
+        level = obj.levels.order_by("number").first()
+        if level is None:
+            return obj.authority.get_absolute_url()
+        return level.get_absolute_url() + "#contacts"
 
 
 @admin.register(GuidanceSection)
@@ -608,3 +1358,61 @@ class GuidanceSectionAdmin(ScopedAdmin):
     list_display = ["title", "authority", "kind"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["title", "body"]
+    place_filters = {"authority__id__exact": lambda obj: obj.authority_id}
+
+
+# --- The lead's home: their area first -----------------------------------------------------------
+
+
+def area_home(draft):
+    """What a lead's home shows of one area: links by task, and how much waits to be published."""
+    published = draft.draft_of
+    old, new = editions.pending(published)
+    waiting = sum(count_rows(document_changes(old, new)).values()) if old != new else 0
+    area = {"authority__id__exact": draft.pk}
+    indicators = reverse("admin:guidance_indicator_changelist")
+    return {
+        "draft": draft,
+        "published": published,
+        "waiting": waiting,
+        "levels": [
+            {
+                "level": level,
+                "indicators": f"{indicators}?"
+                + urlencode({"domain__authority__id__exact": draft.pk, "level__number__exact": n}),
+            }
+            for n, level in ((level.number, level) for level in draft.levels.order_by("number"))
+        ],
+        "contacts": f"{reverse('admin:guidance_contact_changelist')}?{urlencode(area)}",
+        "domains": f"{reverse('admin:guidance_domain_changelist')}?{urlencode(area)}",
+        "sections": f"{reverse('admin:guidance_guidancesection_changelist')}?{urlencode(area)}",
+        "next_steps": f"{reverse('admin:guidance_nextstep_changelist')}?"
+        + urlencode({"level__authority__id__exact": draft.pk}),
+        "deleted": [
+            (
+                model._meta.verbose_name,
+                reverse(f"admin:guidance_{model._meta.model_name}_deleted"),
+            )
+            for model in (Indicator, Contact, GuidanceSection, NextStep, Domain)
+        ],
+    }
+
+
+_django_index = admin.site.index
+
+
+def index(request, extra_context=None):
+    """The admin home: "Your area: Dudley" with its tasks for each of the lead's areas; the list
+    of everything by kind for superusers (leads reach every kind from their area)."""
+    drafts = Authority.objects.drafts().filter(pk__in=lead_authority_ids(request.user))
+    extra_context = {
+        **(extra_context or {}),
+        "areas": [area_home(draft) for draft in drafts.select_related("draft_of")],
+        "title": "Your area" if drafts else admin.site.index_title,
+    }
+    return _django_index(request, extra_context)
+
+
+# The default site's index, with the lead's areas (admin.site is Django's own AdminSite).
+admin.site.index = index
+admin.site.index_template = "admin/guidance/index.html"

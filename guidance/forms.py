@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from .changes import document_changes
 from .loader import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
@@ -21,7 +22,19 @@ from .loader import (
     load_documents,
     read_document,
 )
-from .models import Authority, ImportPreview, LevelNumber, SearchKind, Theme
+from .models import (
+    Authority,
+    Contact,
+    Domain,
+    GuidanceSection,
+    ImportPreview,
+    Indicator,
+    LevelNumber,
+    NextStep,
+    SearchKind,
+    Theme,
+    records_for_authorities,
+)
 from .validators import validate_no_control_characters
 
 # Every word is one more condition on the query (SQLite refuses about a thousand), and nobody
@@ -254,8 +267,11 @@ class ImportUploadForm(forms.Form):
     """Step one: a YAML file, read and validated into this authority's document, then previewed."""
 
     file = forms.FileField(
-        label="YAML file",
-        help_text="In the schema that “Download YAML” and export_thresholds write.",
+        label="File",
+        help_text=(
+            "The area's file as “Download the draft as a file” gives it, with your changes made "
+            "in a text editor."
+        ),
     )
 
     def __init__(self, *args, authority, user, **kwargs):
@@ -295,6 +311,7 @@ class ImportUploadForm(forms.Form):
                 [document], reason="preview", into={document.slug: authority}
             )
             after = export_authority(Authority.objects.get(pk=authority.pk))
+            renumbered = _renumbered(authority)
             transaction.set_rollback(True)
         diff = difflib.unified_diff(
             before.splitlines(), after.splitlines(), "current", name, lineterm="", n=2
@@ -309,7 +326,33 @@ class ImportUploadForm(forms.Form):
             text=self.cleaned_data["text"],
             fingerprint=fingerprint(before),
         )
-        return {"preview": preview, "report": report, "diff": list(diff)}
+        return {
+            "preview": preview,
+            "report": report,
+            "diff": list(diff),
+            # Rows that only move to a new position because rows were added or removed above
+            # them: counted apart from the rows whose words change.
+            "renumbered": renumbered,
+            "changed": max(report.updated - renumbered, 0),
+            "changes": document_changes(before, after) if before != after else [],
+        }
+
+
+def _renumbered(authority):
+    """How many rows the preview's load changed only in their position (inside its transaction:
+    the preview's own history records, made with the reason "preview")."""
+    count = 0
+    for model in (NextStep, Domain, Indicator, Contact, GuidanceSection):
+        records = records_for_authorities(
+            model.history.filter(history_change_reason="preview", history_type="~"),
+            [authority.pk],
+        )
+        for record in records:
+            before = record.prev_record
+            if before is not None:
+                fields = {change.field for change in record.diff_against(before).changes}
+                count += fields == {"order"}
+    return count
 
 
 NO_PREVIEW = (

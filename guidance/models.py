@@ -24,6 +24,8 @@ WEB_ADDRESS_HELP = (
 )
 
 
+ORDER_HELP = "Where it comes in its list, the lowest number first."
+
 INCOMPLETE_HELP = (
     "What is cut off or missing in the published document, when this text is incomplete there "
     "(pages then mark it as incomplete); empty when the text is whole."
@@ -138,20 +140,27 @@ class Authority(models.Model):
     an approver publishes as the next edition (guidance/editions.py)."""
 
     # Fields are declared in the order the admin shows them.
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, help_text="The area's name, as the pages show it.")
     slug = models.SlugField(
+        "web address name",
         max_length=SLUG_MAX_LENGTH + len(DRAFT_SUFFIX),
         unique=True,
-        help_text="Used in addresses, e.g. stoke-on-trent.",
+        help_text="The part of the pages' web addresses that names the area, e.g. stoke-on-trent.",
     )
     partnership = models.CharField(
         max_length=200, help_text="The safeguarding partnership that publishes the document."
     )
-    document_title = models.CharField(max_length=300)
+    document_title = models.CharField(
+        max_length=300, help_text="The title of the published threshold document."
+    )
     edition = models.CharField(
         max_length=200, help_text="The document's edition or date, as the document states it."
     )
-    source_file = models.CharField(max_length=200, blank=True)
+    source_file = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The file the document was copied from (kept by the site's administrators).",
+    )
     website = models.CharField(
         max_length=200, blank=True, validators=[validate_web_address], help_text=WEB_ADDRESS_HELP
     )
@@ -170,7 +179,7 @@ class Authority(models.Model):
         "auth.User",
         blank=True,
         related_name="authorities",
-        help_text="Safeguarding leads who may edit this authority's guidance.",
+        help_text="Safeguarding leads who may edit this area's guidance.",
     )
     # Roles are set on the draft, the row the admin shows.
     approvers = models.ManyToManyField(
@@ -193,7 +202,7 @@ class Authority(models.Model):
         editable=False,
         on_delete=models.CASCADE,
         related_name="draft",
-        help_text="The published authority this draft becomes when published.",
+        help_text="The published area this draft becomes when published.",
     )
     # On a published authority: its newest edition (the `Edition` row), for pages to show
     # without a query.
@@ -219,7 +228,8 @@ class Authority(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "authorities"
+        verbose_name = "area"
+        verbose_name_plural = "areas"
         constraints = [
             # A draft carries its published authority's name.
             models.UniqueConstraint(
@@ -271,7 +281,13 @@ class Authority(models.Model):
 
 
 class Level(models.Model):
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="levels")
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        related_name="levels",
+        verbose_name="area",
+        help_text="The area it belongs to.",
+    )
     number = models.PositiveSmallIntegerField(
         "level",
         choices=LevelNumber.choices,
@@ -279,7 +295,9 @@ class Level(models.Model):
     )
     name = models.CharField(max_length=200, help_text="The local name, e.g. 'Initial Early Help'.")
     summary = models.TextField(help_text="A short description in the document's own words.")
-    definition = models.TextField(blank=True)
+    definition = models.TextField(
+        blank=True, help_text="The level's full description in the document's own words."
+    )
 
     history = HistoricalRecords()
     objects = GuidanceQuerySet.as_manager()
@@ -313,11 +331,18 @@ class Level(models.Model):
 
 
 class NextStep(models.Model):
-    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="next_steps")
-    heading = models.CharField(max_length=200)
-    text = models.TextField()
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.CASCADE,
+        related_name="next_steps",
+        help_text="The level whose page shows this step.",
+    )
+    heading = models.CharField(
+        max_length=200, help_text="The heading, e.g. 'Referral route' or 'Consent'."
+    )
+    text = models.TextField(help_text="What to do, in the document's own words.")
     incomplete = models.TextField(blank=True, help_text=INCOMPLETE_HELP)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField("position", default=0, help_text=ORDER_HELP)
 
     history = HistoricalRecords()
     objects = GuidanceQuerySet.as_manager()
@@ -337,16 +362,36 @@ class NextStep(models.Model):
 
 
 class Domain(models.Model):
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="domains")
-    name = models.CharField(max_length=200)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        related_name="domains",
+        verbose_name="area",
+        help_text="The area it belongs to.",
     )
-    theme = models.CharField(max_length=20, choices=Theme.choices, blank=True)
+    name = models.CharField(
+        max_length=200, help_text="The domain's name as the document prints it, e.g. 'Health'."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name="group",
+        help_text="The domain it is grouped under, if any (domains group one deep only).",
+    )
+    theme = models.CharField(
+        max_length=20,
+        choices=Theme.choices,
+        blank=True,
+        help_text="The theme every area shares, so areas can be compared; needed once the "
+        "domain has indicators.",
+    )
     source = models.CharField(
         max_length=300, blank=True, help_text="Where in the document this domain's indicators are."
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField("position", default=0, help_text=ORDER_HELP)
 
     history = HistoricalRecords()
     objects = GuidanceQuerySet.as_manager()
@@ -444,17 +489,29 @@ class IndicatorQuerySet(GuidanceQuerySet):
 
 
 class Indicator(models.Model):
-    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="indicators")
-    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="indicators")
+    domain = models.ForeignKey(
+        Domain,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        help_text="The domain it is listed under. Moved to another, it goes last there.",
+    )
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        help_text="The level whose page lists it. Moved to another, it goes last there.",
+    )
     text = models.TextField(help_text="The document's own words.")
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField("position", default=0, help_text=ORDER_HELP)
     strategy_discussion = models.BooleanField(
         default=False, help_text="The document marks this as needing a strategy discussion."
     )
     source = models.CharField(
         max_length=300, blank=True, help_text="Where in the document, if not the domain's source."
     )
-    note = models.TextField(blank=True, help_text="A remark on the transcription.")
+    note = models.TextField(
+        blank=True, help_text="Note: for editors only, never shown to the public."
+    )
     incomplete = models.TextField(blank=True, help_text=INCOMPLETE_HELP)
 
     history = HistoricalRecords()
@@ -491,10 +548,18 @@ class ContactQuerySet(GuidanceQuerySet):
 
 
 class Contact(models.Model):
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=300)
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name="area",
+        help_text="The area it belongs to.",
+    )
+    name = models.CharField(
+        max_length=300, help_text="The team or service, as the document names it."
+    )
     phones = models.JSONField(default=list, blank=True, help_text="Numbers as printed.")
-    emails = models.JSONField(default=list, blank=True)
+    emails = models.JSONField(default=list, blank=True, help_text="Addresses as printed.")
     url = models.CharField(
         "web address",
         max_length=500,
@@ -502,15 +567,24 @@ class Contact(models.Model):
         validators=[validate_web_address],
         help_text=WEB_ADDRESS_HELP,
     )
-    hours = models.CharField(max_length=200, blank=True)
+    hours = models.CharField(
+        max_length=200, blank=True, help_text="When they can be reached, as printed."
+    )
     # "area" in the YAML and the API; here "covers", as pages call an authority an area.
     covers = models.TextField(blank=True, help_text="The wards or places the contact covers.")
-    levels = models.ManyToManyField(Level, blank=True, related_name="contacts")
+    levels = models.ManyToManyField(
+        Level,
+        blank=True,
+        related_name="contacts",
+        help_text="Levels: this contact is shown on these level pages.",
+    )
     emergency = models.BooleanField(
         default=False, help_text="The route for immediate danger or significant harm."
     )
-    notes = models.TextField(blank=True)
-    order = models.PositiveIntegerField(default=0)
+    notes = models.TextField(
+        blank=True, help_text="Notes: for editors only, never shown to the public."
+    )
+    order = models.PositiveIntegerField("position", default=0, help_text=ORDER_HELP)
 
     history = HistoricalRecords(m2m_fields=[levels])
     objects = ContactQuerySet.as_manager()
@@ -536,12 +610,28 @@ class Contact(models.Model):
 
 
 class GuidanceSection(models.Model):
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="sections")
-    slug = models.SlugField(max_length=100)
-    kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.OTHER)
-    title = models.CharField(max_length=300)
-    body = models.TextField()
-    order = models.PositiveIntegerField(default=0)
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name="area",
+        help_text="The area it belongs to.",
+    )
+    slug = models.SlugField(
+        "web address name",
+        max_length=100,
+        help_text="The last part of the section's web address, e.g. consent.",
+    )
+    kind = models.CharField(
+        "type",
+        max_length=20,
+        choices=SectionKind.choices,
+        default=SectionKind.OTHER,
+        help_text="What the section is about.",
+    )
+    title = models.CharField(max_length=300, help_text="The heading shown on its page.")
+    body = models.TextField("text", help_text="The section's text, in the document's own words.")
+    order = models.PositiveIntegerField("position", default=0, help_text=ORDER_HELP)
 
     history = HistoricalRecords()
     objects = GuidanceQuerySet.as_manager()

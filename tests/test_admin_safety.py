@@ -346,31 +346,20 @@ def test_second_of_two_leads_saving_one_indicator_is_refused_naming_the_first(fi
     ]  # history stays complete
 
 
-def test_a_stale_inline_indicator_on_the_domain_page_is_refused(first, second):
+def test_the_domain_page_lists_its_indicators_without_editing_them(first):
+    # Issue 16: a compact read-only list with change links, not an editable row per indicator.
     domain = northshire_domain("Health")
     indicator = domain.indicators.order_by("level__number", "order").first()
-    page_of_first = open_change_form(first, domain)
-    page_of_second = open_change_form(second, domain)
-    change = url(Domain, "change", domain.pk)
-    row = inline_row(page_of_first, indicator)
-
-    page_of_first[f"{row}-text"] = ["Edited by the first lead"]
-    assert first.post(change, page_of_first).status_code == 302
-    page_of_second[f"{row}-text"] = ["Edited by the second lead"]
-    page_of_second["name"] = ["Renamed by the second lead"]
-    before = snapshot()
-    response = second.post(change, page_of_second)
-    assert "This indicator was changed by lead@northshire.example" in refusal(response)
-    assert "Edited by the second lead" in text_of(response)
-    assert snapshot() == before  # neither the domain nor the indicator
-
-    assert refusal(second.post(change, page_form(response, "domain_form"))) is None
-    assert Indicator.objects.get(pk=indicator.pk).text == "Edited by the second lead"
-    assert Domain.objects.get(pk=domain.pk).name == "Renamed by the second lead"
+    response = first.get(url(Domain, "change", domain.pk))
+    data = page_form(response, "domain_form")
+    assert not any(name.endswith("-text") for name in data)
+    assert url(Indicator, "change", indicator.pk) in response.content.decode()
+    at_level = first.get(url(Domain, "change", domain.pk), {"level": 2}).context
+    assert {i["indicator"].level.number for i in at_level["domain_indicators"]} == {2}
 
 
-def test_an_untouched_inline_row_changed_elsewhere_is_not_overwritten(first, second):
-    # The second lead edits only the domain, but their page still carries the old indicator text.
+def test_an_indicator_changed_elsewhere_is_not_overwritten_by_a_domain_save(first, second):
+    # The second lead edits only the domain: the domain page carries no indicator text.
     domain = northshire_domain("Health")
     indicator = domain.indicators.order_by("level__number", "order").first()
     page_of_second = open_change_form(second, domain)
@@ -378,8 +367,9 @@ def test_an_untouched_inline_row_changed_elsewhere_is_not_overwritten(first, sec
     data["text"] = ["Edited on the indicator's own page"]
     assert first.post(url(Indicator, "change", indicator.pk), data).status_code == 302
     page_of_second["name"] = ["Renamed"]
-    refusal(second.post(url(Domain, "change", domain.pk), page_of_second))
+    assert refusal(second.post(url(Domain, "change", domain.pk), page_of_second)) is None
     assert Indicator.objects.get(pk=indicator.pk).text == "Edited on the indicator's own page"
+    assert Domain.objects.get(pk=domain.pk).name == "Renamed"
 
 
 def test_a_stale_inline_next_step_on_the_level_page_is_refused(first, second):
@@ -794,7 +784,8 @@ def test_the_domain_page_reads_history_once_however_many_indicators(first):
     few = history_queries()
     for n in range(30):
         Indicator.objects.create(domain=domain, level=level, text=f"More {n}")
-    assert len(history_queries()) == len(few) == 2  # the domain's, and every indicator's at once
+    # The domain's own: its indicators are listed read-only, with links (issue 16).
+    assert len(history_queries()) == len(few) == 1
 
 
 def test_a_save_locks_the_rows_it_checks_until_it_commits(first):

@@ -5,9 +5,9 @@ walkthrough, as the README tells it)."""
 from io import StringIO
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from guidance.models import Authority, Contact, Indicator
