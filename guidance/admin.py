@@ -58,7 +58,7 @@ from .models import (
     authority_id_of,
     records_for_authorities,
 )
-from .rules import is_lead, lead_authority_ids, scope
+from .rules import can_publish, is_lead, lead_authority_ids, scope
 from .validators import validate_email, validate_phone
 
 admin.site.site_header = "Threshold guidance: editing"
@@ -1029,7 +1029,7 @@ class AuthorityAdmin(ScopedAdmin):
         word by word; publishing it (approvers) or discarding it."""
         draft = self._editable_authority(request, pk)
         published = draft.draft_of
-        may_publish = editions.can_publish(request.user, published)
+        may_publish = can_publish(request.user, published)
         form = PublishForm(request.POST if request.method == "POST" else None)
         if request.method == "POST":
             if not may_publish:
@@ -1061,7 +1061,7 @@ class AuthorityAdmin(ScopedAdmin):
             may_publish=may_publish,
             form=form,
             preparers=editions.preparer_names(published) if changes else "",
-            problems=editions.problems(published) if changes else [],
+            problems=editions.problems(published, new) if changes else [],
         )
 
     def discard_view(self, request, pk):

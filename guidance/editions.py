@@ -15,6 +15,7 @@ compared with another (guidance/changes.py) or restored into the draft.
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -29,8 +30,10 @@ from .models import (
     Indicator,
     Level,
     NextStep,
+    authority_id_of,
     records_for_authorities,
 )
+from .rules import can_publish
 
 GUIDANCE_MODELS = (Authority, Level, NextStep, Domain, Indicator, Contact, GuidanceSection)
 # Who changed a draft when no person did (a command run by an administrator).
@@ -123,8 +126,6 @@ def preparers(authority):
 
 
 def _names(user_ids):
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(pk__in=[pk for pk in user_ids if pk is not None])
     names = sorted(user.get_username() for user in users)
     if None in user_ids:
@@ -134,13 +135,6 @@ def _names(user_ids):
 
 def preparer_names(authority):
     return _names(preparers(authority))
-
-
-def can_publish(user, authority):
-    """Whether the user holds the approver role for the area (superusers hold every role)."""
-    if user.is_superuser:
-        return True
-    return authority.draft.approvers.filter(pk=user.pk).exists()
 
 
 def publish(authority, summary, approver=None):
@@ -203,8 +197,6 @@ def restore(edition):
 def removed_indicator(authority, pk):
     """(edition number, level) for an indicator of the published authority that a publication
     removed, or None."""
-    from .models import authority_id_of
-
     record = Indicator.history.filter(id=pk, history_type="-").order_by("-history_id").first()
     if record is None or authority_id_of(record.instance) != authority.pk:
         return None

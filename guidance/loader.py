@@ -1019,8 +1019,8 @@ def load_documents(documents, reason="load_thresholds", loaded=None, into=None) 
     reports = []
     for document in documents:
         with transaction.atomic():
-            report = _load_document(document, reason, into.get(document.slug))
             target = into.get(document.slug)
+            report = _load_document(document, reason, target)
             if report.created or report.updated or report.removed:
                 # Bulk writes send no signals: pages cached under the old version go stale.
                 bump_versions([report.authority_id])

@@ -68,3 +68,11 @@ def can_preview(user, authority):
         authority.leads.filter(pk=user.pk).exists()
         or authority.approvers.filter(pk=user.pk).exists()
     )
+
+
+def can_publish(user, authority):
+    """Whether the user may publish the draft of `authority` (the published one): its approvers
+    (set on the draft) and superusers."""
+    if user.is_superuser:
+        return True
+    return authority.draft.approvers.filter(pk=user.pk).exists()
