@@ -33,7 +33,12 @@ def save_area(browser, base, slug, name):
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base}/{slug}/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Raced against a clock: `ready` never settles if the worker fails to install.
+    page.evaluate(
+        "Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((_, fail) =>"
+        " setTimeout(() => fail(new Error('the service worker was not ready after 30 s')),"
+        " 30000))])"
+    )
     button = page.get_by_role("button", name=f"Save {name} for use offline")
     start = time.perf_counter()
     button.click()

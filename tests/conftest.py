@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
@@ -27,6 +28,19 @@ def write_fixture(tmp_path):
 def sample(db):
     call_command("load_thresholds", str(DATA / "sample.yaml"))
     return models.Authority.objects.get(slug="sample")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """SQLite tests run on a database file, not in memory. With an in-memory database the live
+    server's request threads all share the test's one connection, and with it one transaction
+    state: two pages drawn at once (a service worker saving an area fetches several) could
+    interleave their transactions, and Python functions that SQLite calls back could deadlock
+    the process. A file gives each thread its own connection, as a real server has."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test_file = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(test_file)
 
 
 @pytest.fixture(scope="session")

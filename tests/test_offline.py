@@ -4,7 +4,9 @@ The browser side is tests/browser/test_offline.py."""
 
 import json
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 from django.templatetags.static import static
@@ -12,7 +14,7 @@ from django.urls import reverse
 
 from guidance.models import Authority, Indicator
 
-from .helpers import queries_before_and_after_more_data
+from .helpers import load_site_documents, queries_before_and_after_more_data
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,20 @@ def test_area_list_uses_a_fixed_number_of_queries(client):
 def test_unknown_area_list_is_404(client):
     assert client.get("/nowhere/offline.json").status_code == 404
     assert reverse("guidance:offline") == "/offline/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_threaded_server_draws_many_pages_of_an_area_at_once(live_server):
+    """What "Save <area> for use offline" asks of the server: many pages drawn at the same time,
+    each in its own snapshot (guidance/caching.py `one_snapshot`), none failing."""
+    load_site_documents()
+    pages = json.loads(urlopen(f"{live_server.url}/northshire/offline.json").read())["pages"]
+    assert len(pages) > 40
+
+    def status(path):
+        with urlopen(f"{live_server.url}{path}") as response:
+            return path, response.status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = dict(pool.map(status, pages))
+    assert set(answers.values()) == {200}, answers

@@ -27,13 +27,24 @@ def assert_no_axe_violations(page):
     assert results.violations_count == 0, results.generate_report()
 
 
+def wait_for_service_worker(page, seconds=20):
+    """`navigator.serviceWorker.ready` never settles if the worker fails to install, and
+    Playwright's evaluate has no timeout of its own: race it against a clock."""
+    page.evaluate(
+        "seconds => Promise.race([navigator.serviceWorker.ready.then(() => true),"
+        " new Promise((_, fail) => setTimeout(() => fail(new Error("
+        "`the service worker was not ready after ${seconds} s`)), seconds * 1000))])",
+        seconds,
+    )
+
+
 def cache_names(page):
     return page.evaluate("caches.keys()")
 
 
 def save_area(page, site, slug="northshire", name="Northshire"):
     page.goto(f"{site}/{slug}/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_service_worker(page)
     box = page.locator("[data-offline-save]")
     expect(box).to_be_visible()
     box.get_by_role("button", name=f"Save {name} for use offline").click()
@@ -65,7 +76,7 @@ def test_manifest_is_valid_and_linked(site, page):
     assert json.loads(app["data"])["name"] == "Threshold guidance"
     # Chromium's installability criteria: nothing missing but a profile that is not incognito
     # (Playwright's contexts are).
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_service_worker(page)
     page.reload()
     errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
     assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
@@ -121,7 +132,7 @@ def test_remove_frees_the_saved_copy(site, page):
 
 def test_visited_pages_are_kept_and_others_offline_are_the_offline_page(site, page, context):
     page.goto(f"{site}/southvale/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_service_worker(page)
     # Now controlled: the next visit is kept on the way.
     page.goto(f"{site}/southvale/level/1/")
     page.wait_for_function(
@@ -189,7 +200,7 @@ def test_admin_api_and_a_signed_in_users_pages_are_never_kept(site, page):
     user.is_staff = True
     user.save()
     page.goto(f"{site}/southvale/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_service_worker(page)
     page.goto(f"{site}/api/v1/authorities")
     page.goto(f"{site}/admin/")
     page.get_by_label("Username").fill("lead@northshire.example")
@@ -209,7 +220,7 @@ def test_visited_pages_are_kept_up_to_a_bound_oldest_dropped_first(site, page):
     """The device keeps the 60 most recent pages visited (sw.js MAX_PAGES), not every page ever
     seen: the first of 62 visits is dropped, the last kept."""
     page.goto(f"{site}/northshire/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_service_worker(page)
     page.reload()  # controlled by the worker from here on
     addresses = [
         address
@@ -237,7 +248,7 @@ def test_on_a_slow_connection_a_kept_page_is_shown_at_once_and_says_so(site, pag
     from guidance import caching
 
     page.goto(f"{site}/northshire/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_service_worker(page)
     page.reload()
     page.goto(f"{site}/northshire/level/2/")  # kept on the way
     page.wait_for_function(
