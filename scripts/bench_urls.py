@@ -4,6 +4,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from thresholds_site.urls import handler404  # noqa: F401 (Django finds it in ROOT_URLCONF)
 from thresholds_site.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [

@@ -371,3 +371,14 @@ def test_the_page_not_found_is_drawn_once_whatever_the_address(client):
     zipped = client.get("/nor/this/either/", HTTP_ACCEPT_ENCODING="gzip, deflate")
     assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
     assert gzip.decompress(zipped.content) == first.content
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="scripts.bench_urls")
+def test_the_throughput_benchmark_measures_the_sites_own_page_not_found(client):
+    # Django takes handler404 from ROOT_URLCONF: without it the benchmark's server would time
+    # Django's default handler, which draws the page on every request.
+    client.get("/no/such/page/")
+    assert client.get("/nor/this/one/").status_code == 404
+    assert not client.get("/nor/this/either/").templates
+    assert client.get("/bench/bare/").content == b"ok"
