@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from simple_history.models import HistoricalRecords
 
+from .addresses import address
 from .validators import validate_web_address
 
 WEB_ADDRESS_HELP = (
@@ -241,7 +242,7 @@ class Authority(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("guidance:authority", args=[self.slug])
+        return address("guidance:authority", self.slug)
 
     @property
     def is_draft(self):
@@ -317,7 +318,7 @@ class Level(models.Model):
         return f"{self.authority}: Level {self.number} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("guidance:level", args=[self.authority.slug, self.number])
+        return address("guidance:level", self.authority.slug, self.number)
 
     @property
     def definition_repeats_summary(self):
@@ -528,7 +529,7 @@ class Indicator(models.Model):
         return self.text[:80]
 
     def get_absolute_url(self):
-        return reverse("guidance:indicator", args=[self.domain.authority.slug, self.pk])
+        return address("guidance:indicator", self.domain.authority.slug, self.pk)
 
     @property
     def document_source(self):
@@ -647,7 +648,7 @@ class GuidanceSection(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("guidance:section", args=[self.authority.slug, self.slug])
+        return address("guidance:section", self.authority.slug, self.slug)
 
 
 class Edition(models.Model):

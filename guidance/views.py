@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -68,10 +69,20 @@ def previewing(view):
 
 
 def home(request):
+    # ~150 areas: only the columns the list shows, and one reversal for all their addresses.
+    placeholder = "area-slug"
+    address = reverse("guidance:authority", args=[placeholder])
+    authorities = list(
+        Authority.objects.published().values(
+            "name", "slug", "partnership", "document_title", "edition"
+        )
+    )
+    for authority in authorities:
+        authority["url"] = address.replace(placeholder, authority["slug"])
     return render(
         request,
         "guidance/home.html",
-        {"authorities": Authority.objects.published(), "search_form": SearchForm()},
+        {"authorities": authorities, "search_form": SearchForm()},
     )
 
 
