@@ -22,12 +22,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.views.main import ORDER_VAR
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.forms.models import BaseInlineFormSet, fields_for_model
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,7 +42,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from rules.contrib.admin import (
     ObjectPermissionsInlineModelAdminMixin,
@@ -43,7 +50,7 @@ from rules.contrib.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import editions
+from . import editions, ordering
 from .changes import count_rows, document_changes, word_diff
 from .forms import CompareEditionsForm, ImportApplyForm, ImportUploadForm, LinesField, PublishForm
 from .loader import export_authority
@@ -272,18 +279,22 @@ def put_last(obj):
     obj.order = 0 if highest is None else highest + 1
 
 
-def where_it_is(obj):
-    """'3rd of 12 in Level 2, Health': where a saved row now sits."""
-    siblings = siblings_of(obj)
-    before = siblings.filter(Q(order__lt=obj.order) | Q(order=obj.order, pk__lt=obj.pk)).count()
-    place = {
+def place_of(obj):
+    """The list a row sits in, as a lead names it: 'Level 2, Health', 'the contacts'."""
+    return {
         Indicator: lambda: f"Level {obj.level.number}, {obj.domain.path}",
         NextStep: lambda: f"the next steps of level {obj.level.number}",
         Domain: lambda: "the domains",
         Contact: lambda: "the contacts",
         GuidanceSection: lambda: "the guidance sections",
     }[type(obj)]()
-    return f"{ordinal(before + 1)} of {siblings.count()} in {place}"
+
+
+def where_it_is(obj):
+    """'3rd of 12 in Level 2, Health': where a saved row now sits."""
+    siblings = siblings_of(obj)
+    before = siblings.filter(Q(order__lt=obj.order) | Q(order=obj.order, pk__lt=obj.pk)).count()
+    return f"{ordinal(before + 1)} of {siblings.count()} in {place_of(obj)}"
 
 
 def ordinal(n):
@@ -1223,6 +1234,221 @@ class AuthorityAdmin(ScopedAdmin):
         return redirect("admin:guidance_authority_change", authority.pk)
 
 
+# --- Putting a list in order: drag and drop, Move up and Move down ------------------------------
+
+ORDER_HINT = "Drag a row to put it in order, or use Move up and Move down."
+ORDER_HINT_NO_SCRIPT = "Use Move up and Move down to put the rows in order."
+# What to choose in the filter to get a list that can be put in order, by model.
+ORDER_HOW_TO = {
+    Indicator: "Indicators are put in order within one domain at one level. To put them in "
+    "order, choose one level and one domain in the filter.",
+    NextStep: "Next steps are put in order within one level of one area. To put them in order, "
+    "choose one area and one level in the filter.",
+    Domain: "To put domains in order, choose one area in the filter.",
+    Contact: "To put contacts in order, choose one area in the filter.",
+    GuidanceSection: "To put guidance sections in order, choose one area in the filter.",
+}
+MOVE = re.compile(r"^(?P<direction>up|down):(?P<pk>\d{1,12})$")
+ORDER_IDS_LIMIT = 1000  # more rows than any list has; a longer post is refused unread
+
+
+class OrderAdminMixin:
+    """Lists whose rows have an order (`SIBLINGS`) can be put in order where the list shows one
+    whole group: drag a row (static/js/admin-order.js, SortableJS), or, with the keyboard or
+    without JavaScript, press "Move up" or "Move down" (buttons posting a form). Both post to
+    `order_view`, which moves only rows of the user's own drafts (`get_queryset`) and saves
+    them through the models (guidance/ordering.py)."""
+
+    change_list_template = "admin/guidance/order_change_list.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "order/",
+                self.admin_site.admin_view(self.order_view),
+                name="{}_{}_order".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    # --- The list: offered only where it shows one whole group -----------------------------------
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        changelist.order_list = self._order_list(request, changelist)
+        if changelist.order_list.get("offered"):
+            # Before the row's name (after the tick box), where a wide list never hides it.
+            columns = list(changelist.list_display)
+            at = 1 if columns[:1] == ["action_checkbox"] else 0
+            changelist.list_display = [*columns[:at], self._order_column(), *columns[at:]]
+        return changelist
+
+    def _order_list(self, request, changelist):
+        if not self.has_change_permission(request):
+            return {}
+        fields = SIBLINGS[self.model]
+        keys = list(changelist.queryset.order_by().values_list(*fields).distinct()[:2])
+        if len(keys) != 1:
+            return {"how_to": ORDER_HOW_TO[self.model]} if keys else {}
+        group = self.model._default_manager.filter(**ordering.group_filter(keys[0], fields))
+        subset = changelist.result_count != group.count() or bool(changelist.query)
+        if subset or ORDER_VAR in changelist.params:
+            first = group.order_by("order", "pk").first()
+            how_to = (
+                f"This list shows only part of {place_of(first)}."
+                if subset
+                else "This list is sorted by a column."
+            )
+            return {"how_to": how_to, "whole": self.list_where(first, highlight=False)}
+        if changelist.multi_page and not changelist.show_all:
+            return {"how_to": "This list has more than one page: show all to put it in order."}
+        return {
+            "offered": True,
+            "hint": ORDER_HINT,
+            "hint_no_script": ORDER_HINT_NO_SCRIPT,
+            # The list as shown (without `saved`, which changelist_view took out of GET).
+            "next": f"{request.path}?{request.GET.urlencode()}",
+        }
+
+    def _order_column(self):
+        def put_in_order(obj):
+            name = label(obj)
+            return format_html(
+                '<span class="order-controls" id="order-{}" data-order-id="{}">'
+                '<span class="order-handle" aria-hidden="true" title="Drag to move">'
+                "&#x2630;</span> "
+                '<button type="submit" form="order-form" name="move" value="up:{}" '
+                'class="order-button" aria-label="Move up: {}">Move up</button> '
+                '<button type="submit" form="order-form" name="move" value="down:{}" '
+                'class="order-button" aria-label="Move down: {}">Move down</button></span>',
+                obj.pk,
+                obj.pk,
+                obj.pk,
+                name,
+                obj.pk,
+                name,
+            )
+
+        put_in_order.short_description = "Put in order"
+        return put_in_order
+
+    # --- The move: one view for the buttons and for dragging ---------------------------------
+
+    def order_view(self, request):
+        """POST `move=up:<id>` or `move=down:<id>` (a button), or `order=<id>` for every row of
+        one group in its new order (a drag; `moved=<id>` names the row dragged). Answers JSON to
+        the page's script (Accept: application/json), else a message and the list again."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        try:
+            with transaction.atomic():
+                if "move" in request.POST:
+                    row, rows, message = self._move_one_place(request)
+                elif "order" in request.POST:
+                    row, rows, message = self._put_in_order(request)
+                else:
+                    raise ordering.OrderRefused("Nothing was moved: no row was chosen.")
+        except ordering.OrderRefused as refusal:
+            if wants_json:
+                return JsonResponse({"error": refusal.message}, status=refusal.status)
+            if refusal.status == 403:
+                raise PermissionDenied(refusal.message) from refusal
+            messages.error(request, refusal.message)
+            return HttpResponseRedirect(self._back_to_list(request))
+        if wants_json:
+            return JsonResponse({"message": message, "order": [str(r.pk) for r in rows]})
+        messages.success(request, message)
+        return HttpResponseRedirect(self._back_to_list(request, row))
+
+    def _back_to_list(self, request, row=None):
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        back = request.POST.get("next", "")
+        if not (
+            back.startswith(changelist)
+            and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        ):
+            back = self.list_where(row, highlight=False) if row is not None else changelist
+        return f"{back.split('#')[0]}#order-{row.pk}" if row is not None else back
+
+    def _locked_group(self, request, row):
+        """The row's group, read again and locked until the move is saved (PostgreSQL; SQLite
+        lets one transaction write at a time), in its order."""
+        fields = SIBLINGS[self.model]
+        key = ordering.group_key(row, fields)
+        return list(
+            self.get_queryset(request)
+            .filter(**ordering.group_filter(key, fields))
+            .select_for_update(of=("self",))
+            .order_by("order", "pk")
+        )
+
+    def _move_one_place(self, request):
+        match = MOVE.match(request.POST.get("move", ""))
+        if match is None:
+            raise ordering.OrderRefused("Nothing was moved: choose Move up or Move down.")
+        row = self.get_object(request, match["pk"])  # another area's or published: 403
+        if not self.has_change_permission(request, row):
+            raise PermissionDenied
+        rows = self._locked_group(request, row)
+        row = next(r for r in rows if r.pk == row.pk)
+        direction = match["direction"]
+        rows = ordering.moved_one_place(rows, row, direction)
+        changed = ordering.save_order(rows, request.user)
+        name = f"The {self.opts.verbose_name} “{label(row)}”"
+        if not changed:
+            edge = "first" if direction == "up" else "last"
+            return row, rows, f"{name} is already {edge}: {where_it_is(row)}."
+        return row, rows, f"Moved {direction}: {name} is now {where_it_is(row)}."
+
+    def _put_in_order(self, request):
+        plural = self.opts.verbose_name_plural
+        posted = request.POST.getlist("order")
+        if len(posted) > ORDER_IDS_LIMIT or not all(pk.isdigit() for pk in posted):
+            raise ordering.OrderRefused(f"Nothing was moved: the list of {plural} was not valid.")
+        pks = [int(pk) for pk in posted]
+        if len(set(pks)) != len(pks):
+            raise ordering.OrderRefused("Nothing was moved: a row was listed twice.")
+        found = {row.pk: row for row in self.get_queryset(request).filter(pk__in=pks)}
+        if len(found) != len(pks):
+            if self.model._default_manager.filter(pk__in=pks).count() > len(found):
+                raise ordering.OrderRefused(
+                    f"Nothing was moved: some of these {plural} are not in your area's draft.",
+                    status=403,
+                )
+            raise ordering.OrderRefused(
+                f"Nothing was moved: some of these {plural} were deleted since the page was "
+                "opened. Reload the page and try again.",
+                status=409,
+            )
+        fields = SIBLINGS[self.model]
+        if len({ordering.group_key(row, fields) for row in found.values()}) != 1:
+            raise ordering.OrderRefused(
+                f"Nothing was moved: these {plural} are not one list. {ORDER_HOW_TO[self.model]}"
+            )
+        rows = self._locked_group(request, found[pks[0]])
+        if {row.pk for row in rows} != set(pks):
+            raise ordering.OrderRefused(
+                f"Nothing was moved: {place_of(rows[0])} changed since the page was opened (a row "
+                "was added or taken away). Reload the page and try again.",
+                status=409,
+            )
+        by_pk = {row.pk: row for row in rows}
+        rows = [by_pk[pk] for pk in pks]
+        changed = ordering.save_order(rows, request.user)
+        moved = request.POST.get("moved", "")
+        row = by_pk.get(int(moved)) if moved.isdigit() else None
+        if row is None:
+            row = changed[0] if changed else rows[0]
+        name = f"The {self.opts.verbose_name} “{label(row)}”"
+        if not changed:
+            return row, rows, f"Nothing moved: {name} is {where_it_is(row)}."
+        return row, rows, f"Moved: {name} is now {where_it_is(row)}."
+
+
 def _level_filter(level_path):
     return lambda obj: _get(obj, level_path)
 
@@ -1254,7 +1480,7 @@ class LevelAdmin(ScopedAdmin):
 
 
 @admin.register(NextStep)
-class NextStepAdmin(ScopedAdmin):
+class NextStepAdmin(OrderAdminMixin, ScopedAdmin):
     list_display = ["heading", "level", "order"]
     list_filter = [("level__authority", admin.RelatedOnlyFieldListFilter), "level__number"]
     search_fields = ["heading", "text"]
@@ -1268,7 +1494,7 @@ class NextStepAdmin(ScopedAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(ScopedAdmin):
+class DomainAdmin(OrderAdminMixin, ScopedAdmin):
     list_display = ["name", "parent", "authority", "theme", "order"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "theme"]
     search_fields = ["name"]
@@ -1291,7 +1517,13 @@ class DomainAdmin(ScopedAdmin):
         number = request.GET.get("level", "")
         shown = indicators.filter(level__number=number) if number.isdigit() else indicators
         levels = Level.objects.filter(authority__domains__pk=object_id).order_by("number")
+        order_url = None
+        if number.isdigit():  # one level of the domain: one list that can be put in order
+            order_url = f"{reverse('admin:guidance_indicator_changelist')}?" + urlencode(
+                {"domain__id__exact": object_id, "level__number__exact": number}
+            )
         return {
+            "domain_order_url": order_url,
             "domain_indicators": [{"indicator": i, "text": cut_words(i.text, 160)} for i in shown],
             "domain_levels": levels,
             "domain_level": int(number) if number.isdigit() else None,
@@ -1300,7 +1532,7 @@ class DomainAdmin(ScopedAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdmin):
+class IndicatorAdmin(OrderAdminMixin, ScopedAdmin):
     list_display = ["text", "level", "domain", "strategy_discussion"]
     list_filter = [
         ("domain__authority", admin.RelatedOnlyFieldListFilter),
@@ -1333,7 +1565,7 @@ class ContactForm(VersionedForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(ScopedAdmin):
+class ContactAdmin(OrderAdminMixin, ScopedAdmin):
     form = ContactForm
     list_display = ["name", "authority", "emergency", "hours"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "emergency"]
@@ -1354,7 +1586,7 @@ class ContactAdmin(ScopedAdmin):
 
 
 @admin.register(GuidanceSection)
-class GuidanceSectionAdmin(ScopedAdmin):
+class GuidanceSectionAdmin(OrderAdminMixin, ScopedAdmin):
     list_display = ["title", "authority", "kind"]
     list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["title", "body"]
