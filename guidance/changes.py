@@ -219,7 +219,7 @@ def _list_details(old, new, fields, what, title):
     Rows with the same text are the same row wherever they moved to, so inserting one row never
     makes the rows after it look changed; the rest are paired by position and likeness, so an
     edited row is one change rather than a removal and an addition."""
-    pairs, moved = _pair([r.get("text", "") for r in old], [r.get("text", "") for r in new])
+    pairs, moved = pair_rows([r.get("text", "") for r in old], [r.get("text", "") for r in new])
     details, counts = [], {"added": 0, "changed": 0, "removed": 0, "moved": 0}
     for i, j in pairs:
         a, b = old[i] if i is not None else None, new[j] if j is not None else None
@@ -241,7 +241,7 @@ def _list_details(old, new, fields, what, title):
     return details, counts
 
 
-def _pair(old, new):
+def pair_rows(old, new):
     """Pairs (old index or None, new index or None) in document order, and the new indexes of
     identical rows whose place among the others changed."""
     spare = {}

@@ -40,6 +40,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import validators
+from .changes import pair_rows
 from .models import (
     SLUG_MAX_LENGTH,
     Authority,
@@ -1039,20 +1040,21 @@ def _text(item):
     return item["text"]
 
 
-def _matched(rows, wanted, row_key, wanted_key):
+def _matched(rows, wanted, row_text, wanted_text):
     """Pairs existing rows with the wanted ones (in the document's order), so that a row keeps
-    its primary key, its history and its address: first rows whose text is exactly as wanted
-    (an inserted, removed or moved line leaves the others alone), then the rest in order (an
-    edited line stays the same row). Returns the row or None (to create) for each wanted item,
-    and the rows left over (to remove)."""
-    by_key = {}
-    for row in rows:
-        by_key.setdefault(row_key(row), []).append(row)
-    matched = [by_key[key].pop(0) if by_key.get(key) else None for key in map(wanted_key, wanted)]
+    its primary key, its history and its address: rows whose text is exactly as wanted first
+    (an inserted, removed or moved line leaves the others alone), then the rest by position and
+    likeness (an edited line stays the same row), exactly as the Changes page and the import
+    preview pair them (guidance/changes.py `pair_rows`): what they say changed is the row that
+    changes. Returns the row or None (to create) for each wanted item, and the rows left over
+    (to remove)."""
+    pairs, _moved = pair_rows([row_text(row) for row in rows], [wanted_text(w) for w in wanted])
+    matched = [None] * len(wanted)
+    for i, j in pairs:
+        if i is not None and j is not None:
+            matched[j] = rows[i]
     used = {id(row) for row in matched if row is not None}
-    left = iter([row for row in rows if id(row) not in used])
-    matched = [row if row is not None else next(left, None) for row in matched]
-    return matched, list(left)
+    return matched, [row for row in rows if id(row) not in used]
 
 
 def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadReport:
@@ -1089,8 +1091,8 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
         matched, unmatched = _matched(
             steps.get(level.pk, []),
             data["next_steps"],
-            lambda row: (row.heading, row.text),
-            lambda step: (step["heading"], step["text"]),
+            lambda row: row.text,
+            _text,
         )
         for order, (row, step) in enumerate(zip(matched, data["next_steps"], strict=True)):
             sync.save(row or NextStep(level=level), NEXT_STEP.columns(step, order=order))

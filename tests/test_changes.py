@@ -304,3 +304,38 @@ def test_word_diff_escapes_and_marks_words():
     assert word_diff("<script>x()</script> a", "<script>x()</script> b") == (
         "&lt;script&gt;x()&lt;/script&gt; <del>a</del><ins>b</ins>"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "edited",
+    [
+        # One line reworded and a new one added after it: the new line is the more alike.
+        "    - Northshire education indicator 3.2, reworded\n"
+        "    - Northshire education indicator 3.3, new\n",
+        # A new line added before the reworded one.
+        "    - A new first line about school\n    - Northshire education indicator 3.2 (edited)\n",
+    ],
+)
+def test_what_a_preview_says_changed_is_the_row_the_load_changes(edited):
+    """The import preview and the Changes page describe an edition as pairs of old and new rows;
+    loading it must change the same rows, or a permalink (and a practitioner's note) would
+    follow a different text than the one the preview said it would."""
+    from guidance.editions import _load_into
+    from guidance.loader import export_authority
+    from guidance.models import Authority, Indicator
+
+    draft = Authority.objects.get(slug="northshire--draft")
+    before = export_authority(draft)
+    after = edit(("    - Northshire education indicator 3.2\n", edited), text=before)
+    [changed] = [
+        detail
+        for change in document_changes(before, after)
+        for detail in change.details
+        if detail.kind == "changed"
+    ]
+    row = Indicator.objects.get(domain__authority=draft, text="Northshire education indicator 3.2")
+    _load_into(draft, after, "test", "draft")
+    row.refresh_from_db()
+    assert (detail_old := changed.old) == "Northshire education indicator 3.2", detail_old
+    assert row.text == changed.new

@@ -346,7 +346,9 @@ def test_changes_and_removals_are_recorded_in_history(sample, sample_text, write
     edited = edited.replace("  levels:\n  - 3\n  - 4\n", "  levels:\n  - 2\n")
     edited = edited.replace("    - Occasional non attendance at school;\n", "")
     education = Indicator.objects.filter(domain__authority=sample, domain__name="Education")
-    kept, gone = education.order_by("order")  # matched by position: the second goes
+    # Paired by likeness (as the Changes page pairs them): the reworded line keeps its row, and
+    # the removed line's row goes, though it came first.
+    gone, kept = education.order_by("order")
     out = load(write_fixture(edited))
     # The indicator text, the contact's levels (one change each); one indicator removed.
     assert "sample: 0 created, 2 updated, 1 removed" in out
