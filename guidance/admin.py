@@ -553,7 +553,7 @@ class ScopedAdmin(
             request.GET = request.GET.copy()
             saved = request.GET.pop("saved")[-1]
             request._saved_pk = int(saved) if saved.isdigit() else None
-        extra_context = {"title": self.changelist_view_title(), **(extra_context or {})}
+        extra_context = {"title": self.changelist_view_title(request), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):
@@ -643,12 +643,19 @@ class ScopedAdmin(
         url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         return HttpResponseRedirect(url)
 
-    def changelist_view_title(self):
+    def changelist_view_title(self, request):
         return str(self.opts.verbose_name_plural).capitalize()
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["subtitle"] = label(obj)  # the page title, cut at a whole word
+        # "Save and view the draft page" (submit_line.html): on a row with a draft page, and on
+        # adding one (the new row's page is known once it is saved).
+        context["offers_view_draft"] = (
+            self.get_view_on_site_url(obj) is not None
+            if change
+            else add and hasattr(self.model, "get_absolute_url")
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def view_on_site(self, obj):
@@ -920,8 +927,24 @@ class NextStepInline(ScopedInline, admin.StackedInline):
     model = NextStep
 
 
+class LevelFormSet(VersionedInlineFormSet):
+    """The level rows of an area's page: each box names its level ("Name of level 2"), as the
+    table's column headers do not reach a screen reader inside a form (axe: label)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        number = form.instance.number
+        for name in ("name", "summary"):
+            if name in form.fields and number:
+                field = form.fields[name]
+                field.widget.attrs["aria-label"] = f"{field.label} of level {number}"
+
+
 class LevelInline(ScopedInline, admin.TabularInline):
     model = Level
+    formset = LevelFormSet
+    # No empty column headers and no Delete column (edit_inline/level_tabular.html).
+    template = "admin/guidance/edit_inline/level_tabular.html"
     # A compact row per level on the authority's page; the long definition is on the level's own.
     fields = ["number", "name", "summary"]
     readonly_fields = ["number"]
@@ -1550,6 +1573,31 @@ class IndicatorAdmin(OrderAdminMixin, ScopedAdmin):
         "domain__id__exact": _level_filter("domain_id"),
     }
 
+    def changelist_view_title(self, request):
+        """Which indicators the list shows, by its filters: "Indicators at level 2 (Northshire
+        Early Help) in Health, Northshire". Only the user's own areas and domains are named."""
+
+        def number_in(name):  # a filter's number, or None (not a number, or absurdly long)
+            value = request.GET.get(name, "")
+            return int(value) if value.isdigit() and len(value) <= 12 else None
+
+        domain = area = level = None
+        if (pk := number_in("domain__id__exact")) is not None:
+            domain = scope(Domain.objects.all(), request.user).filter(pk=pk).first()
+        if domain is not None:
+            area = domain.authority
+        elif (pk := number_in("domain__authority__id__exact")) is not None:
+            area = scope(Authority.objects.all(), request.user).filter(pk=pk).first()
+        title = "Indicators"
+        if (number := number_in("level__number__exact")) is not None:
+            level = area and area.levels.filter(number=number).first()
+            title += f" at level {number}" + (f" ({level.name})" if level else "")
+        if domain is not None:
+            title += f" in {domain.name}"
+        if area is not None:
+            title += f", {area.name}"
+        return cut_words(title)
+
 
 class ContactForm(VersionedForm):
     """Numbers and addresses one a line; the admin supplies the model and its fields."""
@@ -1607,6 +1655,8 @@ def area_home(draft):
         "draft": draft,
         "published": published,
         "waiting": waiting,
+        # "Find an indicator by its words": the area's indicators at every level, searched.
+        "indicators": indicators,
         "levels": [
             {
                 "level": level,

@@ -521,3 +521,114 @@ def test_a_deletion_is_named_in_whole_words_with_the_way_back(first):
     page = text(response)
     assert f"“{cut_words(words)}” was deleted from the draft" in page
     assert "Restore deleted indicators" in page
+
+
+# --- 8. Found by the leads' tasks in the browser (tests/browser/test_lead_tasks.py) --------------
+
+
+def test_the_add_form_offers_save_and_view_the_draft_page(first):
+    domain = Domain.objects.get(authority__slug=NORTHSHIRE, name="Health")
+    level = Level.objects.get(authority__slug=NORTHSHIRE, number=2)
+    add = first.get(url(Indicator, "add"), {"domain": domain.pk})
+    assert 'name="_viewdraft"' in add.content.decode()
+    assert "Save and view the draft page" in text(add)
+    response = first.post(
+        url(Indicator, "add"),
+        {"domain": domain.pk, "level": level.pk, "text": "Seen at once", "_viewdraft": "pressed"},
+    )
+    new = Indicator.objects.get(text="Seen at once")
+    assert response.status_code == 302
+    assert response.url == new.get_absolute_url()
+    assert response.url.startswith(f"/{NORTHSHIRE}/")
+    page = text(first.get(response.url))
+    assert "Seen at once" in page
+
+
+def test_the_area_page_names_each_level_input_and_every_column(first):
+    page = first.get(url(Authority, "change", draft().pk)).content.decode()
+    table = page[page.index('id="levels-group"') :]
+    table = table[: table.index("</table>")]
+    for number in (1, 2, 3, 4):
+        assert f'aria-label="Name of level {number}"' in table
+        assert f'aria-label="Summary of level {number}"' in table
+    # No empty column header (axe: empty-table-header), hidden columns apart.
+    headers = re.findall(r"<th([^>]*)>(.*?)</th>", table, re.S)
+    empty = [attrs for attrs, inner in headers if not re.sub(r"<[^>]+>", "", inner).strip()]
+    assert empty == []
+
+
+def heading_and_title(response):
+    page = text(response)
+    return re.search(r"<h1>(.*?)</h1>", page, re.S)[1], re.search(r"<title>(.*?)</title>", page)[1]
+
+
+def test_a_list_of_one_level_or_domain_says_which_in_its_heading_and_title(first):
+    northshire, southvale = draft(), draft(SOUTHVALE)
+    at_level = first.get(
+        url(Indicator, "changelist"),
+        {"domain__authority__id__exact": northshire.pk, "level__number__exact": 2},
+    )
+    heading, title = heading_and_title(at_level)
+    assert heading == "Indicators at level 2 (Northshire Early Help), Northshire"
+    assert title.startswith(heading + " |")
+    health = Domain.objects.get(authority=northshire, name="Health")
+    in_domain = first.get(url(Indicator, "changelist"), {"domain__id__exact": health.pk})
+    assert heading_and_title(in_domain)[0] == "Indicators in Health, Northshire"
+    both = first.get(
+        url(Indicator, "changelist"), {"domain__id__exact": health.pk, "level__number__exact": 4}
+    )
+    assert heading_and_title(both)[0] == (
+        "Indicators at level 4 (Northshire Specialist) in Health, Northshire"
+    )
+    # A long level name is cut at a whole word.
+    Level.objects.filter(authority=northshire, number=2).update(
+        name="Early Help for families with additional needs (UX Team) " * 2
+    )
+    heading, title = heading_and_title(
+        first.get(
+            url(Indicator, "changelist"),
+            {"domain__authority__id__exact": northshire.pk, "level__number__exact": 2},
+        )
+    )
+    assert heading.endswith("…") and "(UX T" not in heading.replace("(UX Team)", "")
+    # Another area's domain or area is never named.
+    theirs = Domain.objects.get(authority=southvale, name="Health")
+    for params in (
+        {"domain__id__exact": theirs.pk},
+        {"domain__authority__id__exact": southvale.pk, "level__number__exact": 2},
+    ):
+        heading, title = heading_and_title(first.get(url(Indicator, "changelist"), params))
+        assert "Southvale" not in heading + title
+    # Numbers too long for the database name nothing, and break nothing.
+    for name in ("domain__id__exact", "domain__authority__id__exact", "level__number__exact"):
+        response = first.get(url(Indicator, "changelist"), {name: "9" * 40})
+        assert response.status_code in (200, 302), name
+
+
+def test_the_home_finds_an_indicator_by_its_words_across_the_area(first):
+    northshire = draft()
+    home = first.get(reverse("admin:index")).content.decode()
+    form = re.search(r'<form[^>]*class="area-search"[^>]*>(.*?)</form>', home, re.S)
+    assert form, "no search form on the home"
+    assert "Find an indicator by its words" in form[0]
+    assert f'action="{url(Indicator, "changelist")}"' in form[0]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form[1]))
+    assert fields == {"domain__authority__id__exact": str(northshire.pk)}
+    assert re.search(r'<input[^>]*type="search"[^>]*name="q"', form[1])
+    assert re.search(r'<label for="[^"]+">Find an indicator by its words</label>', form[1])
+    # Its search: every level of the area, never another area's rows.
+    target = an_indicator(level__number=4)
+    found = first.get(url(Indicator, "changelist"), {**fields, "q": target.text})
+    rows = list(found.context["cl"].result_list)
+    assert target in rows
+    found = first.get(url(Indicator, "changelist"), {**fields, "q": "health indicator"})
+    rows = list(found.context["cl"].result_list)
+    assert {row.level.number for row in rows} == {1, 2, 3, 4}
+    assert {row.domain.authority_id for row in rows} == {northshire.pk}
+    assert "Southvale" not in text(found)
+    # Crafted for Southvale: nothing of theirs.
+    theirs = first.get(
+        url(Indicator, "changelist"),
+        {"domain__authority__id__exact": draft(SOUTHVALE).pk, "q": "health indicator"},
+    )
+    assert all(row.domain.authority_id == northshire.pk for row in theirs.context["cl"].result_list)
