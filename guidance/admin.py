@@ -634,10 +634,28 @@ class ScopedAdmin(
             obj_display = label(record.instance)
         if IS_POPUP_VAR in request.POST:
             return super().response_delete(request, obj_display, obj_id)
+        # The way back at once ("Restore it"), and for later.
+        restore = (
+            format_html(
+                ' <a href="{}">Restore it</a>.',
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_simple_history",
+                    args=[obj_id, record.history_id],
+                ),
+            )
+            if record is not None
+            else ""
+        )
         self.message_user(
             request,
-            f"The {self.opts.verbose_name} “{obj_display}” was deleted from the draft. To put it "
-            f"back: “Restore deleted {self.opts.verbose_name_plural}” above the list.",
+            format_html(
+                "The {} “{}” was deleted from the draft.{} Later: “Restore deleted {}” above the "
+                "list.",
+                self.opts.verbose_name,
+                obj_display,
+                restore,
+                self.opts.verbose_name_plural,
+            ),
             messages.SUCCESS,
         )
         url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")

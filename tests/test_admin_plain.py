@@ -521,6 +521,13 @@ def test_a_deletion_is_named_in_whole_words_with_the_way_back(first):
     page = text(response)
     assert f"“{cut_words(words)}” was deleted from the draft" in page
     assert "Restore deleted indicators" in page
+    # "Restore it": the deleted row's own restore page, at once.
+    record = Indicator.history.get(id=indicator.pk, history_type="-")
+    restore = reverse(
+        "admin:guidance_indicator_simple_history", args=[indicator.pk, record.history_id]
+    )
+    assert f'<a href="{restore}">Restore it</a>' in response.content.decode()
+    assert first.get(restore).status_code == 200
 
 
 # --- 8. Found by the leads' tasks in the browser (tests/browser/test_lead_tasks.py) --------------

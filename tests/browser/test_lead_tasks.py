@@ -18,7 +18,8 @@ checked with axe.
 | 3 correct a typo (draft Edit) | 4                        | 4                 |
 | 4 move an indicator           | 6                        | 5                 |
 | 5 undo a change               | 6                        | 3                 |
-| 6 delete and restore          | 8                        | 8                 |
+| 6 delete and restore          | 8                        | 6                 |
+| 6 restore later, from home    | -                        | 3                 |
 | 7 import an edited file       | 8 + the editor           | 4 + editor        |
 | 8 home: each task page        | -                        | 1 each (19 links) |
 
@@ -30,8 +31,8 @@ indicator by its words" (every level of the area), the row, "Save and view the d
 on the draft's level page, the domain's section, the indicator, "Edit this indicator", "Save and
 view the draft page"; (4) a level's list, the indicator, the domain chooser and its option, Save;
 (5) Recent changes, "Its history, to undo this", "Undo this change"; (6) a level's list, the
-indicator, Delete, "Yes, delete it", then Home, "a deleted indicator", "See and restore", Restore
-(the list's own "Restore deleted indicators", which the message names, saves the Home click);
+indicator, Delete, "Yes, delete it", then the message's "Restore it", Restore; or later, from the
+home, "a deleted indicator", "See and restore", Restore;
 (7) Download, Import, Preview, "Apply these changes".
 
 Problems found here and fixed, each kept by a test: the add form's missing "Save and view the
@@ -485,13 +486,8 @@ def test_6_delete_an_indicator_and_restore_it(site, page, browser):
     expect(draft_page(lead, "/level/4/").locator("main")).not_to_contain_text(gone)
     expect(public_page(browser, site, "/level/4/").locator("main")).to_contain_text(gone)
 
-    # Later: back from the area home, by "Put back something deleted".
-    lead.click(page.locator(".breadcrumbs").get_by_role("link", name="Home"))
-    lead.click(page.get_by_role("link", name="a deleted indicator"))
-    expect(page.get_by_role("heading", name="Deleted indicators", level=1)).to_be_visible()
-    expect(page.locator("#content-main")).not_to_contain_text("Southvale")
-    lead.check("deleted indicators")
-    lead.click(page.get_by_role("link", name=f"See and restore {gone}"))
+    # Second thoughts: the message's own way back.
+    lead.click(lead.messages.get_by_role("link", name="Restore it"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         f"Restore the deleted indicator “{gone}”"
     )
@@ -504,7 +500,25 @@ def test_6_delete_an_indicator_and_restore_it(site, page, browser):
 
     assert Indicator.objects.filter(pk=pk, text=gone).exists()  # the same row, the same address
     expect(draft_page(lead, "/level/4/").locator("main")).to_contain_text(gone)
-    lead.done(8)
+    lead.done(6)
+
+
+def test_6_later_a_deleted_indicator_is_found_from_the_area_home(site, page):
+    gone = "Northshire exploitation indicator 4.2"
+    Indicator.objects.get(domain__authority__slug=DRAFT, text=gone).delete()
+    lead = Lead(page, site, "6 restore later, from the home")
+    lead.sign_in()
+    lead.click(page.get_by_role("link", name="a deleted indicator"))
+    expect(page.get_by_role("heading", name="Deleted indicators", level=1)).to_be_visible()
+    expect(page.locator("#content-main")).not_to_contain_text("Southvale")
+    lead.check("deleted indicators")
+    lead.click(page.get_by_role("link", name=f"See and restore {gone}"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        f"Restore the deleted indicator “{gone}”"
+    )
+    lead.click(page.get_by_role("button", name="Restore"))
+    expect(lead.messages).to_contain_text(f"The indicator “{gone}” is back")
+    lead.done(3)
 
 
 def test_7_import_an_edited_file(site, page, browser, tmp_path):
