@@ -907,17 +907,59 @@ def _related_labels(model, pairs):
 def history_entries(records, model):
     """Each record (newest first) as a person reads it; the record after the last, if given, is
     only the one before it. Changed texts are marked word by word (changes.word_diff)."""
-    diffs, pairs = [], []
-    for i, record in enumerate(records):
-        before = records[i + 1] if i + 1 < len(records) else None
+    pairs = [
+        (record, records[i + 1] if i + 1 < len(records) else None)
+        for i, record in enumerate(records)
+    ]
+    return change_entries(pairs, model)
+
+
+def _many_to_many_rows(model, records):
+    """{(field name, history_id): the related ids the record holds, sorted} for every
+    many-to-many field of `model`'s history (a contact's levels), a query per field for all the
+    records: simple_history's own diff asks twice per pair."""
+    rows = {}
+    if not records:
+        return rows
+    for field in getattr(records[0], "_history_m2m_fields", []):
+        target = model._meta.get_field(field.name).m2m_reverse_field_name()
+        through = getattr(records[0], field.name).model
+        for history_id, related_id in (
+            through.objects.filter(history__in=[r.history_id for r in records])
+            .order_by(target)
+            .values_list("history_id", target)
+        ):
+            rows.setdefault((field.name, history_id), []).append(related_id)
+    return rows
+
+
+def change_entries(pairs, model):
+    """(record, the record before it or None) pairs as a person reads them, with the labels of
+    the rows their keys point at read once for all of them (a query per related model)."""
+    m2m_names = [field.name for field in getattr(model.history.model, "_history_m2m_fields", [])]
+    compared = [r for record, before in pairs if before is not None for r in (record, before)]
+    m2m_rows = _many_to_many_rows(model, compared) if m2m_names else {}
+    diffs, values = [], []
+    for record, before in pairs:
         changes = []
         if before is not None and record.history_type == "~":
-            for change in record.diff_against(before, foreign_keys_are_objs=False).changes:
+            diff = record.diff_against(
+                before, excluded_fields=m2m_names, foreign_keys_are_objs=False
+            )
+            for change in diff.changes:
                 field = model._meta.get_field(change.field)
                 changes.append((field, change.old, change.new))
-                pairs += [(field, change.old), (field, change.new)]
+            for name in m2m_names:
+                field = model._meta.get_field(name)
+                key = field.m2m_reverse_field_name()
+                old = m2m_rows.get((name, before.history_id), [])
+                new = m2m_rows.get((name, record.history_id), [])
+                if old != new:
+                    changes.append((field, [{key: pk} for pk in old], [{key: pk} for pk in new]))
+            values += [(field, old) for field, old, _new in changes]
+            values += [(field, new) for field, _old, new in changes]
         diffs.append((record, before, changes))
-    related = _related_labels(model, pairs)
+    related = _related_labels(model, values)
     entries = []
     for record, before, changes in diffs:
         shown = []
@@ -939,6 +981,30 @@ def history_entries(records, model):
             }
         )
     return entries
+
+
+def previous_saves(model, records):
+    """{history_id: the record before the save that made it} for changed records of `model`,
+    in one query (`previous_save` for many)."""
+    changed = [record for record in records if record.history_type == "~"]
+    if not changed:
+        return {}
+    older = {}
+    for record in model.history.filter(
+        id__in={r.id for r in changed}, history_id__lt=max(r.history_id for r in changed)
+    ).order_by("-history_id"):
+        older.setdefault(record.id, []).append(record)
+    return {
+        record.history_id: next(
+            (
+                before
+                for before in older.get(record.id, [])
+                if before.history_id < record.history_id and not same_save(record, before)
+            ),
+            None,
+        )
+        for record in changed
+    }
 
 
 class NextStepInline(ScopedInline, admin.StackedInline):
@@ -1184,10 +1250,20 @@ class AuthorityAdmin(ScopedAdmin):
                     continue  # the same save as the newer record of the row
                 found.append((model, record))
         found.sort(key=lambda pair: pair[1].history_date, reverse=True)
+        # Read for the whole page at once: the record before each change, and the labels.
+        page = found[:RECENT_PAGE]
+        of_model = {}
+        for model, record in page:
+            of_model.setdefault(model, []).append(record)
+        entry_of = {}
+        for model, records in of_model.items():
+            before = previous_saves(model, records)
+            pairs = [(record, before.get(record.history_id)) for record in records]
+            for record, entry in zip(records, change_entries(pairs, model), strict=True):
+                entry_of[(model, record.history_id)] = entry
         entries = []
-        for model, record in found[:RECENT_PAGE]:
-            before = previous_save(record) if record.history_type == "~" else None
-            (entry,) = history_entries([record, before] if before else [record], model)[:1]
+        for model, record in page:
+            entry = entry_of[(model, record.history_id)]
             entry["model"] = model._meta.verbose_name.capitalize()
             entry["history_url"] = reverse(
                 f"admin:guidance_{model._meta.model_name}_history", args=[record.id]

@@ -13,7 +13,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guidance.admin import cut_words, ordinal, reason_in_words
@@ -388,6 +390,27 @@ def test_recent_changes_in_the_area_across_rows_imports_included_by_person_and_d
     assert "9 to 5 by the second lead" in page and "Words by the first lead" not in page
     page = text(first.get(address, {"day": "2001-01-01"}))
     assert "No changes for that choice" in page
+
+
+def test_recent_changes_cost_the_same_queries_for_few_or_many_changes(first):
+    northshire = draft()
+    address = reverse("admin:guidance_authority_recent", args=[northshire.pk])
+    indicators = list(Indicator.objects.filter(domain__authority=northshire)[:12])
+    contacts = list(Contact.objects.filter(authority=northshire)[:3])
+
+    def queries_after(indicator_edits, contact_edits):
+        for n, indicator in enumerate(indicators[:indicator_edits]):
+            assert save(first, indicator, text=f"Reworded line {n}").status_code == 302
+        for n, contact in enumerate(contacts[:contact_edits]):
+            assert save(first, contact, hours=f"Open {n} to 5").status_code == 302
+        with CaptureQueriesContext(connection) as queries:
+            page = text(first.get(address))
+        assert f"Reworded line {indicator_edits - 1}" in page
+        return len(queries)
+
+    few = queries_after(2, 1)
+    many = queries_after(12, 3)
+    assert many == few, (few, many)
 
 
 # --- 4. Order that makes sense -------------------------------------------------------------------
