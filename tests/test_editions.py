@@ -269,13 +269,16 @@ def test_the_feeds_validate_as_atom_and_carry_each_edition(client, lead, approve
 
 
 def test_every_area_page_says_its_edition_and_links_to_the_changes(client):
-    # Not the slides: a projected slide holds only the level table.
     pages = [a for a in PAGE_OF_EACH_KIND if a.startswith("/northshire/") and "/present/" not in a]
     assert len(pages) > 4
     for address in pages:
         page = text(client.get(address))
         assert re.search(r"Last updated \d+ \w+ \d{4}, edition 1\.", page), address
         assert 'href="/northshire/changes/"' in page, address
+    # A projected slide says which edition the room is looking at, without a link to follow.
+    for address in ("/northshire/present/1/", "/northshire/present/2/"):
+        page = text(client.get(address))
+        assert re.search(r"Last updated \d+ \w+ \d{4}, edition 1", page), address
 
 
 # --- Nothing of a draft leaks -------------------------------------------------------------------
