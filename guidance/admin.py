@@ -767,7 +767,7 @@ class ScopedAdmin(
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         record = get_object_or_404(self.model.history, id=obj.pk, history_id=version_id)
-        before = previous_save(record)
+        before = previous_saves(self.model, [record]).get(record.history_id)
         if record.history_type != "~" or before is None:
             raise Http404("Only an edit can be undone here")
         name = self.opts.verbose_name
@@ -855,14 +855,6 @@ def one_record_per_save(records):
     return kept
 
 
-def previous_save(record):
-    """The record before the save that made `record` (the row as it was before that save)."""
-    before = record.prev_record
-    while before is not None and same_save(record, before):
-        before = before.prev_record
-    return before
-
-
 def _shown(field, value, related):
     """A recorded value as the pages show it."""
     if value is None or value == "":
@@ -914,14 +906,14 @@ def history_entries(records, model):
     return change_entries(pairs, model)
 
 
-def _many_to_many_rows(model, records):
-    """{(field name, history_id): the related ids the record holds, sorted} for every
-    many-to-many field of `model`'s history (a contact's levels), a query per field for all the
-    records: simple_history's own diff asks twice per pair."""
+def _many_to_many_rows(model, fields, records):
+    """{(field name, history_id): the related ids the record holds, sorted} for the history's
+    many-to-many `fields` (a contact's levels), a query per field for all the records:
+    simple_history's own diff asks twice per pair."""
     rows = {}
     if not records:
         return rows
-    for field in getattr(records[0], "_history_m2m_fields", []):
+    for field in fields:
         target = model._meta.get_field(field.name).m2m_reverse_field_name()
         through = getattr(records[0], field.name).model
         for history_id, related_id in (
@@ -936,9 +928,10 @@ def _many_to_many_rows(model, records):
 def change_entries(pairs, model):
     """(record, the record before it or None) pairs as a person reads them, with the labels of
     the rows their keys point at read once for all of them (a query per related model)."""
-    m2m_names = [field.name for field in getattr(model.history.model, "_history_m2m_fields", [])]
+    m2m_fields = getattr(model.history.model, "_history_m2m_fields", [])
+    m2m_names = [field.name for field in m2m_fields]
     compared = [r for record, before in pairs if before is not None for r in (record, before)]
-    m2m_rows = _many_to_many_rows(model, compared) if m2m_names else {}
+    m2m_rows = _many_to_many_rows(model, m2m_fields, compared)
     diffs, values = [], []
     for record, before in pairs:
         changes = []
@@ -984,8 +977,8 @@ def change_entries(pairs, model):
 
 
 def previous_saves(model, records):
-    """{history_id: the record before the save that made it} for changed records of `model`,
-    in one query (`previous_save` for many)."""
+    """{history_id: the record before the save that made it (the row as it was before that
+    save)} for the changed records of `model`, in one query however many."""
     changed = [record for record in records if record.history_type == "~"]
     if not changed:
         return {}

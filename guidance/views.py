@@ -6,11 +6,11 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from . import editions
+from .addresses import address
 from .filters import IndicatorFilter
 from .forms import CompareForm, NextStepsCompareForm, SearchForm, SearchPageForm
 from .models import Authority, Contact, Indicator, SearchKind
@@ -69,16 +69,14 @@ def previewing(view):
 
 
 def home(request):
-    # ~150 areas: only the columns the list shows, and one reversal for all their addresses.
-    placeholder = "area-slug"
-    address = reverse("guidance:authority", args=[placeholder])
+    # ~150 areas: only the columns the list shows, and no reversal per address.
     authorities = list(
         Authority.objects.published().values(
             "name", "slug", "partnership", "document_title", "edition"
         )
     )
     for authority in authorities:
-        authority["url"] = address.replace(placeholder, authority["slug"])
+        authority["url"] = address("guidance:authority", authority["slug"])
     return render(
         request,
         "guidance/home.html",
