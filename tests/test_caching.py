@@ -610,3 +610,19 @@ def test_a_connection_the_database_dropped_is_replaced_by_the_version_check(tran
     response = client.get("/northshire/")
     assert response.status_code == 200
     assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.django_db
+def test_the_version_check_is_planned_once_per_connection_on_postgresql(client):
+    """Planning was most of the database's work for the one query of a cached page: the
+    version check is a prepared statement, planned once per connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements: PostgreSQL")
+    for _ in range(3):
+        assert client.get("/northshire/level/2/").status_code == 200
+        assert client.get("/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("WHERE slug = $1" in statement for statement in prepared), prepared
+    assert any("SUM(version)" in statement for statement in prepared), prepared
