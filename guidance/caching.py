@@ -28,7 +28,6 @@ from django.core.handlers.exception import response_for_exception
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -39,6 +38,7 @@ from django.utils.cache import (
 from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
+from .addresses import address
 from .models import Authority
 from .validators import has_control_characters
 
@@ -271,7 +271,7 @@ class SecretFreeGZipMiddleware(GZipMiddleware):
 
     def process_response(self, request, response):
         if (
-            request.path.startswith(reverse("admin:index"))
+            request.path.startswith(address("admin:index"))
             or response.cookies
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
