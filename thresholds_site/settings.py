@@ -111,13 +111,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # connection the database dropped and opens a new one (guidance/caching.py `_one_row`), and
 # Django closes a connection that failed at the end of its request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django turns psycopg's prepared statements off (None). A count no query reaches instead
-    # keeps them off for Django's queries but lets the cached pages' version check ask for one
-    # (guidance/caching.py `_prepared_row`). Behind PgBouncer older than 1.21 in transaction
-    # mode, which loses prepared statements, set DATABASE_PREPARED_STATEMENTS=false.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+# Django turns psycopg's prepared statements off (None). A count no query reaches instead keeps
+# them off for Django's queries but lets the cached pages' version check ask for one
+# (guidance/caching.py `_prepared_row`). Behind PgBouncer older than 1.21 in transaction mode,
+# which loses prepared statements, set DATABASE_PREPARED_STATEMENTS=false.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
 # Public pages and API answers are cached whole (guidance/caching.py); keys name the versions of
 # the data shown, so any backend is never stale. Local memory per process by default; Redis
