@@ -19,7 +19,14 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
-from .loader import DocumentError, export_authority, load_documents, read_document
+from .loader import (
+    DocumentError,
+    copy_authority,
+    export_authority,
+    export_document,
+    load_documents,
+    read_document,
+)
 from .models import (
     DRAFT_SUFFIX,
     Authority,
@@ -62,21 +69,33 @@ def problems(authority, text=None):
     return []
 
 
-def _load_into(authority, text, reason, what, document=None):
-    """Load a document (read from `text`, unless already read) into `authority`."""
-    document = document or _document(authority, text, what)
+def _load_into(authority, text, reason, what):
+    """Load a document (read from `text`) into `authority`."""
+    document = _document(authority, text, what)
     return load_documents([document], reason=reason, into={document.slug: authority})[0]
 
 
 def start(authority, document=None):
     """Give a published authority that has no editions its edition 1 (the document as it is
-    now; `document`, if given, is the one it was just loaded from) and its draft. Returns the
-    edition, or None if it had one already."""
+    now; `document`, if given, is the one it was just loaded from, in this transaction) and its
+    draft (loaded from its newest edition, or copied from its rows when they were just loaded).
+    Returns the edition, or None if it had one already."""
     latest = authority.editions.first()
-    text = latest.document if latest else export_authority(authority)
+    if latest:
+        text = latest.document
+    elif document is not None:
+        text = export_document(document)  # export_authority's bytes, without reading them back
+    else:
+        text = export_authority(authority)
     if not Authority.objects.filter(draft_of=authority).exists():
         draft = Authority(draft_of=authority, slug=authority.slug + DRAFT_SUFFIX)
-        _load_into(draft, text, "Draft started", "draft", None if latest else document)
+        if latest or document is None:
+            _load_into(draft, text, "Draft started", "draft")
+        else:
+            # Just loaded from `document`, the published rows are what loading it into the draft
+            # would write: the database copies them, in a third of the time.
+            with transaction.atomic():
+                copy_authority(authority, draft, "Draft started")
     if latest:
         return None
     return _record_edition(authority, text, FIRST_SUMMARY, prepared_by="", approved_by="")

@@ -233,6 +233,10 @@ class Kind:
     def export(self, obj, key):
         return getattr(obj, key.field)
 
+    def exported(self, value):
+        """What `export` writes for a row holding `value`, the value as read from a document."""
+        return value
+
 
 class _Text(Kind):
     """Text, trimmed; no longer than the model field allows (a choice is checked as a choice)."""
@@ -269,6 +273,9 @@ class _Texts(Kind):
     def export(self, obj, key):
         return list(getattr(obj, key.field))
 
+    def exported(self, value):
+        return list(value)
+
 
 class _Boolean(Kind):
     def read(self, r, node, place, key, table):
@@ -297,6 +304,9 @@ class _LevelNumbers(Kind):
 
     def export(self, obj, key):
         return sorted(level.number for level in getattr(obj, key.field).all())
+
+    def exported(self, value):
+        return sorted(value)
 
 
 class _DomainName(Kind):
@@ -331,6 +341,9 @@ class _Rows(Kind):
 
     def export(self, obj, key):
         return [self.table.export(row) for row in getattr(obj, key.field).all()]
+
+    def exported(self, value):
+        return [self.table.export_read(row) for row in value]
 
 
 class _IndicatorsByLevel(Kind):
@@ -400,6 +413,16 @@ class _IndicatorsByLevel(Kind):
             by_level.setdefault(row.level.number, []).append(data if len(data) > 1 else data[first])
         return by_level
 
+    def exported(self, value):
+        # A level listed with no indicators has no rows to export: it is left out.
+        first = self.table.keys[0].name
+        by_level = {}
+        for number in sorted(value):
+            for row in value[number]:
+                data = self.table.export_read(row)
+                by_level.setdefault(number, []).append(data if len(data) > 1 else data[first])
+        return by_level
+
 
 TEXT = _Text()
 TEXTS = _Texts()
@@ -444,7 +467,13 @@ class Table:
 
     def export(self, obj):
         """The row as a mapping, leaving out optional keys at their defaults (shorter to read)."""
-        row = {key.name: key.kind.export(obj, key) for key in self.keys}
+        return self._shortened({key.name: key.kind.export(obj, key) for key in self.keys})
+
+    def export_read(self, values):
+        """What `export` writes for a row saved with these values, as read from a document."""
+        return self._shortened({key.name: key.kind.exported(values[key.name]) for key in self.keys})
+
+    def _shortened(self, row):
         required = self.required
         return {k: v for k, v in row.items() if required[k] or v not in ("", [], {}, False, None)}
 
@@ -980,28 +1009,67 @@ def _record_history(model, rows, kind, reason):
     bulk_history_create would write it (every tracked column, the history type, the change reason
     and the user of the request, if any), with INSERT ... SELECT: the database copies the rows, so
     no record is built or sent from Python (that was half the time of loading a document)."""
-    if not rows or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    keys = [row.pk for row in rows]
+    for start in range(0, len(keys), HISTORY_BATCH):
+        batch = keys[start : start + HISTORY_BATCH]
+        condition = f"{_quoted_pk(model)} IN ({', '.join(['%s'] * len(batch))})"
+        _record_history_where(model, condition, batch, kind, reason, rows[0])
+
+
+def _record_history_where(model, condition, params, kind, reason, example=None):
+    """`_record_history` for the rows meeting an SQL condition (with its params), in the order of
+    their keys; the user is the one simple_history would give `example` (the request's, if any).
+    The SQL is written here rather than by a queryset: building and compiling one for each table
+    of each document took as long as running it."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = _history_model(model)
-    meta = history._meta
+    user = history.get_default_history_user(model() if example is None else example)
+    when = history._meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
+    insert, select = _history_columns(model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {insert} SELECT {select}, %s, %s, %s, %s "
+            f"FROM {_quoted_table(model)} WHERE {condition} ORDER BY {_quoted_pk(model)}",
+            [when, reason, kind, user.pk if user is not None else None, *params],
+        )
+
+
+@functools.cache
+def _history_columns(model):
+    """("history table (its columns)", "the model's columns they copy") for INSERT ... SELECT."""
+    history = _history_model(model)
+    quote = connection.ops.quote_name
     names = [field.attname for field in history.tracked_fields]
     extra = ("history_date", "history_change_reason", "history_type", "history_user")
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in (*names, *extra))
-    user = history.get_default_history_user(rows[0])
-    when = meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
-    values = [when, reason, kind, user.pk if user is not None else None]
-    keys = [row.pk for row in rows]
-    with connection.cursor() as cursor:
-        for start in range(0, len(keys), HISTORY_BATCH):
-            batch = keys[start : start + HISTORY_BATCH]
-            rows_now = model._base_manager.filter(pk__in=batch).order_by("pk")
-            select, params = rows_now.values_list(*names).query.sql_with_params()
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                f"SELECT copied.*, %s, %s, %s, %s FROM ({select}) copied",
-                [*values, *params],
-            )
+    columns = ", ".join(quote(history._meta.get_field(name).column) for name in (*names, *extra))
+    copied = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    return f"{quote(history._meta.db_table)} ({columns})", copied
+
+
+def _quoted_table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _quoted_pk(model):
+    return connection.ops.quote_name(model._meta.pk.column)
+
+
+def _of_authority(model, authority_id):
+    """(SQL condition, params): the model's rows belonging to the authority, following its
+    `authority_path` (a next step's level's authority...)."""
+    *via, last = model.authority_path.split("__")
+    if not via:
+        field = model._meta.pk if last == "pk" else model._meta.get_field(last)
+        return f"{connection.ops.quote_name(field.column)} = %s", [authority_id]
+    field = model._meta.get_field(via[0])
+    related = field.related_model
+    condition, params = _of_authority(related, authority_id)
+    return (
+        f"{connection.ops.quote_name(field.column)} IN "
+        f"(SELECT {_quoted_pk(related)} FROM {_quoted_table(related)} WHERE {condition})",
+        params,
+    )
 
 
 def load_documents(documents, reason="load_thresholds", loaded=None, into=None) -> list[LoadReport]:
@@ -1070,6 +1138,12 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
 
     if authority is None:
         authority = Authority.objects.published().filter(slug=document.slug).first() or Authority()
+    new = authority.pk is None
+
+    def rows_now(rows):
+        """The authority's rows of a table (a queryset): none yet if it is new, without asking."""
+        return [] if new else rows
+
     values = AUTHORITY.columns(document.authority)
     if authority.is_draft:
         values["slug"] = authority.slug  # the draft keeps its own address
@@ -1077,14 +1151,15 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
     sync.flush(Authority)
     report.authority_id = authority.pk
 
-    levels = {level.number: level for level in authority.levels.all()}
+    levels = {level.number: level for level in rows_now(authority.levels.all())}
     for data in document.levels:
         level = levels.get(data["number"]) or Level(authority=authority)
         levels[data["number"]] = sync.save(level, LEVEL.columns(data))
     sync.flush(Level)
 
     steps = {}
-    for step in NextStep.objects.filter(level__authority=authority).order_by("order", "id"):
+    next_steps = NextStep.objects.filter(level__authority=authority).order_by("order", "id")
+    for step in rows_now(next_steps):
         steps.setdefault(step.level_id, []).append(step)
     for data in document.levels:
         level = levels[data["number"]]
@@ -1099,7 +1174,7 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
         sync.remove(unmatched)
     sync.flush(NextStep)
 
-    domains = {domain.name: domain for domain in authority.domains.all()}
+    domains = {domain.name: domain for domain in rows_now(authority.domains.all())}
     wanted_names = {data["name"] for data in document.domains}
     # Remove first so that a renamed domain frees its name before the new one is saved.
     sync.remove(d for name, d in list(domains.items()) if name not in wanted_names)
@@ -1114,7 +1189,8 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
     sync.flush(Domain)
 
     existing = {}
-    for indicator in Indicator.objects.filter(domain__authority=authority).order_by("order", "id"):
+    indicators = Indicator.objects.filter(domain__authority=authority).order_by("order", "id")
+    for indicator in rows_now(indicators):
         existing.setdefault((indicator.domain_id, indicator.level_id), []).append(indicator)
     for data in document.domains:
         domain = domains[data["name"]]
@@ -1129,7 +1205,7 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
     sync.flush(Indicator)
 
     matched, unmatched = _matched(
-        list(authority.contacts.order_by("order", "id")),
+        list(rows_now(authority.contacts.order_by("order", "id"))),
         document.contacts,
         lambda row: row.name,
         lambda data: data["name"],
@@ -1139,10 +1215,10 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
         contact = contact or Contact(authority=authority)
         rows.append(sync.save(contact, CONTACT.columns(data, order=order)))
     created, changed = sync.flush(Contact, history=False)
-    _link_contact_levels(authority, rows, document.contacts, levels, created, changed, sync)
+    _link_contact_levels(rows, document.contacts, levels, created, changed, sync)
     sync.remove(unmatched)
 
-    sections = {section.slug: section for section in authority.sections.all()}
+    sections = {section.slug: section for section in rows_now(authority.sections.all())}
     for order, data in enumerate(document.sections):
         section = sections.pop(data["slug"], None) or GuidanceSection(authority=authority)
         sync.save(section, SECTION.columns(data, order=order))
@@ -1151,7 +1227,7 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
     return report
 
 
-def _link_contact_levels(authority, rows, wanted_rows, levels, created, changed, sync):
+def _link_contact_levels(rows, wanted_rows, levels, created, changed, sync):
     """Set the contacts' levels and write the contacts' history, in bulk.
 
     A contact's history record carries its levels (simple_history's m2m history), so the records
@@ -1161,7 +1237,9 @@ def _link_contact_levels(authority, rows, wanted_rows, levels, created, changed,
     """
     through = Contact.levels.through
     links = {}  # contact id -> {level id: link id}
-    for link in through.objects.filter(contact__authority=authority):
+    new = {contact.pk for contact in created}
+    kept = [contact.pk for contact in rows if contact.pk not in new]  # new ones have no links yet
+    for link in through.objects.filter(contact__in=kept):
         links.setdefault(link.contact_id, {})[link.level_id] = link.pk
     kinds = {contact.pk: "+" for contact in created} | {contact.pk: "~" for contact in changed}
     dropped, added = [], []
@@ -1192,6 +1270,118 @@ def _link_contact_levels(authority, rows, wanted_rows, levels, created, changed,
         for record in records
         for level_id, link_id in links[record.id].items()
     )
+
+
+# --- Copying: a new draft ------------------------------------------------------------------------
+
+# The rows of an authority's guidance in the order the loader writes them, each with how its copy
+# finds the copies of the rows it points to: foreign key -> the column naming that row within
+# its authority (a level by number, a domain by name, a contact by its position).
+COPIED = (
+    (Level, {}),
+    (NextStep, {"level": "number"}),
+    (Domain, {"parent": "name"}),
+    (Indicator, {"domain": "name", "level": "number"}),
+    (Contact, {}),
+    (Contact.levels.through, {"contact": "order", "level": "number"}),
+    (GuidanceSection, {}),
+)
+
+
+def copy_authority(source, draft, reason):
+    """Fill `draft`, a new draft of `source` not yet saved, with copies of the rows of `source`,
+    as loading source's document into it would write them (the same columns, links and history
+    records, with `reason`; no search entries, it being a draft), copied by the database (INSERT
+    ... SELECT, a few statements a table): read, matched and written again by the loader, a new
+    area's draft took as long to start as the area to load.
+
+    `source` must be as the loader leaves it, its contacts numbered 0, 1, 2... (`order`), which
+    is how the copies of a contact's links find the copied contact."""
+    shared = Contact.objects.filter(authority=source).values("order").annotate(n=models.Count("pk"))
+    if shared.filter(n__gt=1).exists():
+        raise ValueError(f"{source.slug}: contacts share a position; load its document instead")
+    sync = _Sync(LoadReport(source.public_slug), reason)
+    values = {key.field: getattr(source, key.field) for key in AUTHORITY.keys if key.kind.column}
+    sync.save(draft, values | {"slug": draft.slug})
+    sync.flush(Authority)
+    for model, keys in COPIED:
+        if model is Domain:
+            # The groups first, for the copies of their domains to find (so a grouped domain's
+            # copy comes after every group, not after its own: keys order nothing, `order` does).
+            _copy_rows(model, keys, source, draft, "src.parent_id IS NULL")
+            _copy_rows(model, keys, source, draft, "src.parent_id IS NOT NULL")
+        else:
+            _copy_rows(model, keys, source, draft)
+        if model is not Contact.levels.through:  # a link's history is in its contact's record
+            _record_history_where(model, *_of_authority(model, draft.pk), "+", reason)
+    _record_levels_history(draft)
+    # Bulk writes send no signals (see load_documents).
+    bump_versions([draft.pk])
+
+
+def _copy_rows(model, keys, source, draft, condition="TRUE"):
+    """Copy the rows of `source` into `draft` with one INSERT ... SELECT, in the order of their
+    keys (the order the loader writes them in); `condition` on the copied row (`src`) as SQL."""
+    quote = connection.ops.quote_name
+    columns, values, joins, where = [], [], [], [condition]
+    params = {"select": [], "join": [], "where": []}
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        if field.name == "authority":
+            values.append("%s")
+            params["select"].append(draft.pk)
+            where.append("src.authority_id = %s")
+            params["where"].append(source.pk)
+        elif field.name in keys:
+            # The copy of the row it points to: the draft's row of the same name (or number);
+            # levels, domains and contacts each have an authority_id.
+            table = quote(field.related_model._meta.db_table)
+            key = quote(field.related_model._meta.get_field(keys[field.name]).column)
+            original, twin = f"original_{field.column}", f"twin_{field.column}"
+            join = "LEFT JOIN" if field.null else "JOIN"
+            joins += [
+                f"{join} {table} {original} ON {original}.id = src.{quote(field.column)}",
+                f"{join} {table} {twin} ON {twin}.{key} = {original}.{key} "
+                f"AND {twin}.authority_id = %s",
+            ]
+            params["join"].append(draft.pk)
+            values.append(f"{twin}.id")
+            if not field.null:
+                where.append(f"{original}.authority_id = %s")
+                params["where"].append(source.pk)
+        else:
+            values.append(f"src.{quote(field.column)}")
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
+            f"FROM {table} src {' '.join(joins)} WHERE {' AND '.join(where)} ORDER BY src.id",
+            [*params["select"], *params["join"], *params["where"]],
+        )
+
+
+def _record_levels_history(draft):
+    """The levels the history records of the new draft's contacts carry (simple_history's m2m
+    history), as `_link_contact_levels` writes them: a record of each of the contact's links.
+    Keys are never used twice (sequences; AUTOINCREMENT on SQLite), so every record of the new
+    contacts is one just written."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    records = _history_model(Contact)
+    contacts, params = _of_authority(Contact, draft.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_quoted_table(records.levels.model)} "
+            "(history_id, id, contact_id, level_id) "
+            "SELECT record.history_id, link.id, link.contact_id, link.level_id "
+            f"FROM {_quoted_table(records)} record "
+            f"JOIN {_quoted_table(Contact.levels.through)} link ON link.contact_id = record.id "
+            f"WHERE record.id IN (SELECT id FROM {_quoted_table(Contact)} WHERE {contacts}) "
+            "ORDER BY record.history_id, link.id",
+            params,
+        )
 
 
 # --- Export -------------------------------------------------------------------------------------
@@ -1237,4 +1427,23 @@ def export_authority(authority: Authority) -> str:
             SECTION.export(section) for section in authority.sections.order_by("order", "id")
         ],
     }
+    return _dump(data)
+
+
+def export_document(document: ThresholdDocument) -> str:
+    """What `export_authority` writes for an authority just loaded from `document`, made from the
+    values read instead of read back from the database (a fifth of the time; the tests hold the
+    two to the same bytes)."""
+    levels = sorted(document.levels, key=lambda level: level["number"])
+    data = {
+        "authority": AUTHORITY.export_read(document.authority),
+        "levels": [LEVEL.export_read(level) for level in levels],
+        "domains": [DOMAIN.export_read(domain) for domain in document.domains],
+        "contacts": [CONTACT.export_read(contact) for contact in document.contacts],
+        "sections": [SECTION.export_read(section) for section in document.sections],
+    }
+    return _dump(data)
+
+
+def _dump(data):
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_NO_WRAP)

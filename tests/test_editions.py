@@ -9,20 +9,26 @@ from xml.etree import ElementTree
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import Client
 
+from guidance import loader
 from guidance.editions import publish
+from guidance.loader import load_documents, read_document
 from guidance.models import (
     Authority,
     Contact,
+    Domain,
     Edition,
     GuidanceSection,
     Indicator,
+    Level,
     NextStep,
     SearchEntry,
+    records_for_authorities,
 )
 
-from .helpers import PAGE_OF_EACH_KIND
+from .helpers import PAGE_OF_EACH_KIND, site_document_paths
 from .test_admin_safety import edit_through_admin
 
 pytestmark = pytest.mark.django_db
@@ -469,3 +475,149 @@ def test_the_history_of_published_rows_names_the_edition_and_the_approver(lead, 
     # The draft's own history keeps who changed it.
     draft_record = front_door(draft()).history.order_by("-history_id").first()
     assert draft_record.history_user.username == "lead@northshire.example"
+
+
+# --- Starting a draft ---------------------------------------------------------------------------
+
+
+COPIED_MODELS = (Level, NextStep, Domain, Indicator, Contact, GuidanceSection)
+
+
+def _described(model, pk):
+    """A row by what it holds, its own and its relations' keys replaced by the rows they are
+    (recursively), so that two copies of one document compare equal whatever their ids."""
+    if pk is None:
+        return None
+    if model is Authority:
+        return "the draft"  # both drafts are compared as the draft of the same area
+    row = model._base_manager.filter(pk=pk).values().get()
+    return tuple(sorted(_column(model, name, value) for name, value in row.items() if name != "id"))
+
+
+def _column(model, attname, value):
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    return attname, _described(field.related_model, value) if field.is_relation else value
+
+
+def _records(model, draft):
+    """The history records of a draft's rows: each record's columns but its own key and date,
+    the row's key and relations described."""
+    records = records_for_authorities(model.history.all(), [draft.pk])
+    described = []
+    for record in records.values():
+        row = record.pop("id")
+        record.pop("history_id"), record.pop("history_date")
+        for field in model.history.model.tracked_fields:
+            if field.is_relation:
+                record[field.attname] = _described(field.related_model, record[field.attname])
+        described.append((_described(model, row), sorted(record.items(), key=repr)))
+    return sorted(described, key=repr)
+
+
+def _draft_as_written(draft):
+    """Everything starting `draft` wrote: its row, its rows, the contacts' links, the history
+    records of them all and the levels each contact's record carries."""
+    links = Contact.levels.through
+    written = {
+        "authority": Authority.objects.filter(pk=draft.pk).values().get() | {"id": None},
+        "links": sorted(
+            (_described(Contact, c), _described(Level, lv))
+            for c, lv in links.objects.filter(contact__authority=draft).values_list(
+                "contact", "level"
+            )
+        ),
+        "search entries": SearchEntry.objects.filter(authority=draft).count(),
+    }
+    for model in (Authority, *COPIED_MODELS):
+        rows = model._base_manager.filter(**{model.authority_path: draft.pk})
+        written[model.__name__] = sorted(
+            (_described(model, pk) for pk in rows.values_list("pk", flat=True)), key=repr
+        )
+        written[f"{model.__name__} history"] = _records(model, draft)
+    written["contact levels history"] = sorted(
+        (
+            _described(Contact, link.contact_id),
+            _described(Level, link.level_id),
+            links.objects.filter(pk=link.id, contact=link.contact_id, level=link.level_id).exists(),
+            link.history.history_type,
+        )
+        for record in records_for_authorities(Contact.history.all(), [draft.pk])
+        for link in record.levels.all()
+    )
+    return written
+
+
+def _draft_loaded_from(document, published_authority):
+    """What the loader writes loading the document into a new draft, as a draft started before
+    copy_authority was; rolled back."""
+    with transaction.atomic():
+        Authority.objects.filter(draft_of=published_authority).delete()
+        draft = Authority(draft_of=published_authority, slug=f"{document.slug}--draft")
+        load_documents([document], reason="Draft started", into={document.slug: draft})
+        written = _draft_as_written(draft)
+        transaction.set_rollback(True)
+    return written
+
+
+@pytest.fixture
+def untidy(write_fixture):
+    from .test_loader import UNTIDY
+
+    path = write_fixture(UNTIDY, "untidy.yaml")
+    call_command("load_thresholds", str(path), stdout=StringIO())
+    return path
+
+
+def test_a_new_areas_draft_is_the_copy_loading_its_document_would_write(untidy):
+    # load_thresholds copies a new area's rows into its draft in the database (copy_authority):
+    # the same rows, columns, links and history records as loading the document into it.
+    for path in [*site_document_paths(), untidy]:
+        document = read_document(path)
+        authority = published(document.slug)
+        copied = _draft_as_written(authority.draft)
+        assert copied == _draft_loaded_from(document, authority), path
+        assert len(copied["Indicator history"]) == len(copied["Indicator"])
+    assert copied["links"] and copied["contact levels history"]
+
+
+def _leave_out_a_column(monkeypatch):
+    """A copy that leaves the indicators' order at its default."""
+    copy_rows = loader._copy_rows
+
+    def without_order(model, keys, source, draft, *condition):
+        copy_rows(model, keys, source, draft, *condition)
+        if model is Indicator:
+            Indicator.objects.filter(domain__authority=draft).update(order=0)
+
+    monkeypatch.setattr(loader, "_copy_rows", without_order)
+
+
+@pytest.mark.parametrize(
+    "sabotage",
+    [
+        pytest.param(lambda mp: mp.setattr(loader, "COPIED", loader.COPIED[:-1]), id="no-sections"),
+        pytest.param(
+            lambda mp: mp.setattr(loader, "_record_levels_history", lambda *a: None),
+            id="no-levels-history",
+        ),
+        pytest.param(
+            lambda mp: mp.setattr(loader, "COPIED", (*loader.COPIED[:5], loader.COPIED[6])),
+            id="no-links",
+        ),
+        pytest.param(
+            lambda mp: mp.setattr(loader, "bump_versions", lambda ids: None), id="no-bump"
+        ),
+        pytest.param(lambda mp: _leave_out_a_column(mp), id="no-order-column"),
+    ],
+)
+def test_the_comparison_of_drafts_notices_what_a_copy_leaves_out(monkeypatch, sabotage):
+    northshire = published()
+    document = read_document(site_document_paths()[0])
+    expected = _draft_loaded_from(document, northshire)
+    sabotage(monkeypatch)
+    with transaction.atomic():
+        Authority.objects.filter(draft_of=northshire).delete()
+        draft = Authority(draft_of=northshire, slug="northshire--draft")
+        loader.copy_authority(northshire, draft, "Draft started")
+        assert _draft_as_written(draft) != expected
+        transaction.set_rollback(True)

@@ -17,7 +17,7 @@ from guidance.models import (
     records_for_authorities,
 )
 
-from .helpers import DATA, FIXTURES, GUIDANCE_MODELS, snapshot
+from .helpers import DATA, FIXTURES, GUIDANCE_MODELS, site_document_paths, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,84 @@ def test_export_reproduces_the_loaded_file(sample, sample_text):
 def test_every_real_document_round_trips_exactly(real_documents, slug):
     assert slug in real_documents
     assert export(slug) == (FIXTURES / f"{slug}.yaml").read_text()
+
+
+# Laid out otherwise than an export would write it: levels out of order, a level listed with no
+# indicators, indicators and contacts written out in full with their defaults, `yes` for true,
+# keys in another order, a list written inline, padding that the loader trims.
+UNTIDY = """\
+authority:
+  name: Untidyshire
+  slug: untidy
+  partnership: Untidyshire Partnership
+  document_title: '  Untidy Levels  '
+  edition: "2024"
+  website: https://untidy.example.org
+levels:
+- number: 3
+  name: Targeted
+  summary: Complex needs.
+  next_steps: []
+- number: 1
+  name: Universal
+  summary: Needs met by universal services.
+  definition: ''
+  next_steps:
+  - heading: Consent
+    text: Ask first.
+    incomplete: ''
+  - {heading: Referral route, text: "Ring the front door.\\n\\nThen write.", incomplete: cut off}
+- number: 4
+  name: Specialist
+  summary: Significant harm.
+- number: 2
+  name: Early help
+  summary: Some needs.
+domains:
+- name: Health
+  theme: health
+  indicators:
+    4:
+    - text: Injury.
+      strategy_discussion: yes
+    1: []
+    2:
+    - text: Well.
+      strategy_discussion: false
+      source: ''
+      note: A note.
+- name: Physical health
+  parent: Health
+  theme: health
+  indicators: {3: [Ill.]}
+- name: Empty
+contacts:
+- name: Front door
+  levels: [4, 3, 4]
+  phones: ['01234 567890']
+  emergency: true
+- name: Nobody
+  levels: []
+  emails: []
+  emergency: false
+sections: []
+"""
+
+
+def test_a_documents_export_is_written_from_its_values_as_from_its_rows(
+    real_documents, sample, write_fixture
+):
+    # Edition 1 of a new area is written from the document just loaded (loader.export_document),
+    # not read back from the database: the same bytes as the export of what was loaded.
+    untidy = write_fixture(UNTIDY, "untidy.yaml")
+    load(untidy)
+    paths = [*sorted(FIXTURES.glob("*.yaml")), *site_document_paths(), DATA / "sample.yaml", untidy]
+    for path in paths:
+        document = loader.read_document(path)
+        authority = Authority.objects.published().get(slug=document.slug)
+        assert loader.export_document(document) == loader.export_authority(authority), path
+        assert authority.editions.get().document == loader.export_authority(authority), path
+    assert loader.export_document(loader.read_document(untidy)) != UNTIDY
 
 
 def test_export_of_unknown_authority_names_it():
@@ -286,6 +364,24 @@ def test_a_database_failure_midway_rolls_everything_back(
     with pytest.raises(RuntimeError):
         load(write_fixture(edited))
     assert snapshot() == before
+
+
+def test_a_failure_while_starting_a_new_areas_draft_leaves_nothing_of_its_file(
+    sample_text, write_fixture, db, monkeypatch
+):
+    """The published rows are written, then copying them into the draft fails (the links'
+    history, last): the file's transaction undoes the area, its draft and their history."""
+    before = snapshot()
+    records = sum(model.history.count() for model in GUIDANCE_MODELS)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(loader, "_record_levels_history", fail)
+    with pytest.raises(RuntimeError):
+        load(write_fixture(_copy(sample_text, "fresh"), "fresh.yaml"))
+    assert snapshot() == before
+    assert sum(model.history.count() for model in GUIDANCE_MODELS) == records
 
 
 def _copy(text, slug, extra=0):
