@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.functional import SimpleLazyObject
 
 from .forms import IndicatorFilterForm, WordsField
 from .models import Authority, Domain, Indicator, LevelNumber, SearchEntry, SearchKind, Theme
@@ -53,8 +54,12 @@ class IndicatorFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, authority=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         domains = Domain.objects.published() if authority is None else authority.domains.all()
-        names = dict.fromkeys(domains.order_by("order").values_list("name", flat=True))
-        self.filters["domain"].extra["choices"] = [(name, name) for name in names]
+        # Read when a domain is asked for or the select is drawn, not for the API's other
+        # filters (the names of every area's domains: 1,000 rows at 155 areas).
+        names = domains.order_by("order").values_list("name", flat=True)
+        self.filters["domain"].extra["choices"] = SimpleLazyObject(
+            lambda: [(name, name) for name in dict.fromkeys(names)]
+        )
         if authority is not None:
             used = set(domains.values_list("theme", flat=True))
             self.filters["theme"].extra["choices"] = [c for c in Theme.choices if c[0] in used]

@@ -27,10 +27,10 @@ from django.apps import apps as django_apps
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .addresses import address
 from .models import Authority, Contact, Level, SearchEntry, SearchKind, authority_id_of
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
@@ -342,12 +342,27 @@ def _word_tokens(word):
     return tuple(tokens(word))
 
 
-def _marks(text, query):
-    """(start, end) of the places in the text the query matched, in order, merged."""
-    pieces = []  # (start, end, token): the text's words as tokens() reads them
-    for match in _WORD.finditer(text):
+def _read(text, pieces, query, stop=None):
+    """Add to `pieces` ((start, end, token): the text's words as tokens() reads them) the words
+    after the last one read: all of them, or those that start by character `stop` and a
+    phrase's length more. Returns whether the text is read to its end."""
+    longest = max(len(phrase) for phrase, _ in query.marked)
+    beyond = 0  # tokens read after `stop`
+    for match in _WORD.finditer(text, pieces[-1][1] if pieces else 0):
+        if stop is not None and match.start() > stop:
+            if beyond >= longest:
+                return False
+            beyond += len(_word_tokens(match.group(0)))
         for token in _word_tokens(match.group(0)):
             pieces.append((match.start(), match.end(), token))
+    return True
+
+
+def _matched(pieces, query):
+    """(start, end) of the places the query matched in the words read, in order, merged. When
+    the text was read only to character `stop` (see _read), the places that end by `stop` are
+    all there and right, and so is the first if it starts by `stop`: every place not found
+    starts after `stop`."""
     words = [piece[2] for piece in pieces]
     spans = []
     for phrase, prefix in query.marked:
@@ -370,16 +385,41 @@ def _marks(text, query):
     return merged
 
 
+def _marks(text, query):
+    """(start, end) of the places in the text the query matched, in order, merged."""
+    pieces = []
+    _read(text, pieces, query)
+    return _matched(pieces, query)
+
+
+def _part(text, first, length):
+    """(start, end) of the about `length` characters of a long text shown around `first`."""
+    start = max(0, first - length // 4)
+    start = 0 if start < length // 4 else text.find(" ", start) + 1
+    end = text.rfind(" ", start, start + length)
+    end = len(text) if end <= start or start + length >= len(text) else end
+    return start, end
+
+
 def highlight(text, query, length=None):
     """The text, escaped, with the places the query matched marked (<mark>); cut to about
     `length` characters around the first of them if it is longer."""
-    marks = _marks(text, query) if query else []
-    start, end = 0, len(text)
+    marks, start, end = [], 0, len(text)
     if length and len(text) > length:
-        start = max(0, (marks[0][0] if marks else 0) - length // 4)
-        start = 0 if start < length // 4 else text.find(" ", start) + 1
-        end = text.rfind(" ", start, start + length)
-        end = len(text) if end <= start or start + length >= len(text) else end
+        # Only the part around the first mark is shown. A section can be thousands of words:
+        # its words are read up to twice the part's length, then on to the end of the part
+        # shown once its first mark is known, else twice as far (see _matched).
+        pieces, stop, whole = [], 2 * length, not query
+        while True:
+            whole = whole or _read(text, pieces, query, stop)
+            marks = _matched(pieces, query) if query else []
+            start, end = _part(text, marks[0][0] if marks else 0, length)
+            first_known = marks and marks[0][0] <= stop
+            if whole or (first_known and end <= stop):
+                break
+            stop = end if first_known else 2 * stop
+    elif query:
+        marks = _marks(text, query)
     parts, last = ["… " if start else ""], start
     for mark_start, mark_end in marks:
         if mark_start < last or mark_end > end:
@@ -501,16 +541,32 @@ KIND_PLURALS = {
 }
 
 
+@dataclass(frozen=True)
+class ResultArea:
+    """What a result shows of its area (and its "Add to my notes" button needs)."""
+
+    name: str
+    slug: str
+    published_edition: int | None
+
+
+@dataclass(frozen=True)
+class ResultLevel:
+    number: int
+    name: str
+
+
 @dataclass
 class Result:
     kind: str
     kind_label: str
-    authority: object
-    level: object  # the Level, or None
+    authority: ResultArea
+    level: ResultLevel | None
     title: str
     text: str
     url: str
-    row: object
+    row_id: int  # the indicator's, contact's, next step's or section's id
+    phones: list  # a contact's numbers as printed; [] for the other kinds
     query: Query
 
     @property
@@ -522,35 +578,75 @@ class Result:
         return highlight(self.text, self.query, length=RESULT_LENGTH)
 
 
+# What a page of results shows of each entry's row, read as plain values: as model instances (an
+# entry with its area, row, level and domains: ten a result) they took 2 ms a page.
+RESULT_COLUMNS = (
+    "pk",
+    "kind",
+    "authority__name",
+    "authority__slug",
+    "authority__published_edition",
+    "indicator_id",
+    "indicator__text",
+    "indicator__domain__name",
+    "indicator__domain__parent__name",
+    "indicator__level__number",
+    "indicator__level__name",
+    "contact_id",
+    "contact__name",
+    "contact__covers",
+    "contact__phones",
+    "next_step_id",
+    "next_step__heading",
+    "next_step__text",
+    "next_step__level__number",
+    "next_step__level__name",
+    "section_id",
+    "section__title",
+    "section__body",
+    "section__slug",
+    "contact_level",
+)
+
+
 def _result(entry, query):
-    row, authority, level = entry.row, entry.authority, None
-    if entry.kind == SearchKind.INDICATOR:
-        level = row.level
-        title, text = row.domain.path, row.text
-        url = reverse("guidance:indicator", args=[authority.slug, row.pk])
-    elif entry.kind == SearchKind.CONTACT:
-        title, text = row.name, row.covers
+    """A result from an entry's RESULT_COLUMNS; addresses as `reverse()` gives them."""
+    kind, slug = entry["kind"], entry["authority__slug"]
+    level, phones = None, []
+    if kind == SearchKind.INDICATOR:
+        row_id = entry["indicator_id"]
+        level = ResultLevel(entry["indicator__level__number"], entry["indicator__level__name"])
+        name, parent = entry["indicator__domain__name"], entry["indicator__domain__parent__name"]
+        title = f"{parent} / {name}" if parent is not None else name  # as Domain.path gives it
+        text = entry["indicator__text"]
+        url = address("guidance:indicator", slug, row_id)
+    elif kind == SearchKind.CONTACT:
+        row_id, phones = entry["contact_id"], entry["contact__phones"]
+        title, text = entry["contact__name"], entry["contact__covers"]
         url = (
-            reverse("guidance:level", args=[authority.slug, entry.contact_level]) + "#contacts"
-            if entry.contact_level
-            else reverse("guidance:authority", args=[authority.slug])
+            address("guidance:level", slug, entry["contact_level"]) + "#contacts"
+            if entry["contact_level"]
+            else address("guidance:authority", slug)
         )
-    elif entry.kind == SearchKind.NEXT_STEP:
-        level = row.level
-        title, text = row.heading, row.text
-        url = reverse("guidance:level", args=[authority.slug, level.number]) + "#next-steps"
+    elif kind == SearchKind.NEXT_STEP:
+        row_id = entry["next_step_id"]
+        level = ResultLevel(entry["next_step__level__number"], entry["next_step__level__name"])
+        title, text = entry["next_step__heading"], entry["next_step__text"]
+        url = address("guidance:level", slug, level.number) + "#next-steps"
     else:
-        title, text = row.title, row.body
-        url = reverse("guidance:section", args=[authority.slug, row.slug])
+        row_id = entry["section_id"]
+        title, text = entry["section__title"], entry["section__body"]
+        url = address("guidance:section", slug, entry["section__slug"])
     return Result(
-        kind=entry.kind,
-        kind_label=SearchKind(entry.kind).label,
-        authority=authority,
+        kind=kind,
+        kind_label=SearchKind(kind).label,
+        authority=ResultArea(entry["authority__name"], slug, entry["authority__published_edition"]),
         level=level,
         title=title,
         text=text,
         url=url,
-        row=row,
+        row_id=row_id,
+        phones=phones,
         query=query,
     )
 
@@ -593,15 +689,8 @@ class Results:
         # an id no entry has (they start at 1), so that every page runs the same queries.
         fetched = (
             SearchEntry.objects.filter(pk__in=ids or [0])
-            .select_related(
-                "authority",
-                "indicator__level",
-                "indicator__domain__parent",
-                "contact",
-                "next_step__level",
-                "section",
-            )
             .annotate(contact_level=Subquery(first_level.values("number")[:1]))
+            .values(*RESULT_COLUMNS)
         )
-        entries = {entry.pk: entry for entry in fetched}
+        entries = {entry["pk"]: entry for entry in fetched}
         return [_result(entries[pk], self.query) for pk in ids if pk in entries]

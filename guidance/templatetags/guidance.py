@@ -188,6 +188,18 @@ def _marks(indicator):
 
 
 @register.filter
+def compare_cell(indicators):
+    """The list in a cell of the comparison of areas (guidance/compare.html)."""
+    items = "".join(
+        '<li><a class="govuk-link govuk-link--text-colour" '
+        f'href="{escape_text(i.get_absolute_url())}">{escape_text(i.text)}</a>'
+        f"{INCOMPLETE_MARK if i.incomplete else ''}</li>"
+        for i in indicators
+    )
+    return mark_safe(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
+
+
+@register.filter
 def slide_cell(indicators):
     """The list in a cell of a slide (the indicators' text, without links)."""
     items = "".join(f"<li>{escape_text(i.text)}{_marks(i)}</li>" for i in indicators)
@@ -239,17 +251,17 @@ def navigation(context):
 def checkbox_items(field):
     """The GOV.UK checkbox items of a multiple-choice field (includes/gds/checkboxes.html), ids
     id_<name>_1... as the error summary links them. Written in Python: a template loop over 155
-    areas took 13 ms a page."""
+    areas took 13 ms a page (and format_html_join, escaping each part, 2 ms of the 3 left)."""
     chosen = {str(value) for value in field.value() or ()}
-    name = field.html_name
-    return format_html_join(
-        "\n",
-        '<div class="govuk-checkboxes__item">'
-        '<input class="govuk-checkboxes__input" id="id_{0}_{1}" name="{0}" type="checkbox" '
-        'value="{2}"{3}>'
-        '<label class="govuk-label govuk-checkboxes__label" for="id_{0}_{1}">{4}</label></div>',
-        (
-            (name, number, value, mark_safe(" checked") if str(value) in chosen else "", label)
+    name = escape_text(field.html_name)
+    return mark_safe(
+        "\n".join(
+            '<div class="govuk-checkboxes__item">'
+            f'<input class="govuk-checkboxes__input" id="id_{name}_{number}" name="{name}" '
+            f'type="checkbox" value="{escape_text(str(value))}"'
+            f"{' checked' if str(value) in chosen else ''}>"
+            f'<label class="govuk-label govuk-checkboxes__label" for="id_{name}_{number}">'
+            f"{escape_text(str(label))}</label></div>"
             for number, (value, label) in enumerate(field.field.choices, start=1)
-        ),
+        )
     )
