@@ -25,7 +25,14 @@ import psycopg
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.handlers.exception import response_for_exception
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
@@ -58,33 +65,34 @@ ENTRY_TIMEOUT = 24 * 60 * 60
 # CONN_HEALTH_CHECKS): a kept connection the database dropped (a restart, a failover) is replaced
 # once, here, instead of costing a query on every request to find out.
 def _one_row(sql, params=()):
-    sql = sql.format(table=connection.ops.quote_name(Authority._meta.db_table))
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each use of `connection` looks it up
+    sql = sql.format(table=db.ops.quote_name(Authority._meta.db_table))
     for attempt in (1, 2):
         try:
-            if connection.vendor == "postgresql":
-                return _prepared_row(sql, params)
-            with connection.cursor() as cursor:
+            if db.vendor == "postgresql":
+                return _prepared_row(db, sql, params)
+            with db.cursor() as cursor:
                 cursor.execute(sql, params)
                 return cursor.fetchone()
         except (OperationalError, InterfaceError):
-            if attempt == 2 or connection.in_atomic_block:
+            if attempt == 2 or db.in_atomic_block:
                 raise
             logger.warning("Database connection lost; opening a new one", exc_info=True)
-            connection.close()
+            db.close()
 
 
-def _prepared_row(sql, params):
+def _prepared_row(db, sql, params):
     """The row, from a statement PostgreSQL parses and plans once per connection, not on every
     request: Django sends each query as text with its values in it (prepared statements are off,
     for connection poolers), and planning was most of the database's work for this one.
     Errors and logging as Django's own cursor gives them (tests count this query). With
     prepared statements off (settings DATABASE_PREPARED_STATEMENTS), psycopg sends it plainly."""
-    connection.ensure_connection()
+    db.ensure_connection()
     start = time.monotonic()
-    with connection.wrap_database_errors:
-        row = psycopg.Cursor(connection.connection).execute(sql, params, prepare=True).fetchone()
-    if connection.queries_logged:
-        connection.queries_log.append(
+    with db.wrap_database_errors:
+        row = psycopg.Cursor(db.connection).execute(sql, params, prepare=True).fetchone()
+    if db.queries_logged:
+        db.queries_log.append(
             {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - start:.3f}"}
         )
     return row
@@ -172,22 +180,29 @@ def _compressed(content):
     return compressed if len(compressed) < len(content) else None
 
 
+def _entry(response):
+    """What the cache keeps of an answer: its status, its headers as every hit sends them, its
+    content and, where worth it, its gzip form (so a hit sets a few headers, no more)."""
+    compressed = _compressed(response.content)
+    patch_cache_control(response, public=True, max_age=settings.CACHE_MAX_AGE)
+    if compressed is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    headers = tuple(response.headers.items())
+    return response.status_code, headers, response.content, compressed
+
+
 def _from_entry(request, entry, etag):
     status, headers, content, compressed = entry
     gzipped = compressed is not None and ACCEPTS_GZIP.search(
         request.META.get("HTTP_ACCEPT_ENCODING", "")
     )
-    response = HttpResponse(compressed if gzipped else content, status=status)
-    for name, value in headers:
-        response.headers[name] = value
-    _public(response, etag)
-    if compressed is not None:
-        patch_vary_headers(response, ("Accept-Encoding",))
+    response = HttpResponse(compressed if gzipped else content, status=status, headers=headers)
     if gzipped:
         # What GZipMiddleware would have done, which now leaves this answer alone.
         response.headers["Content-Length"] = str(len(compressed))
         response.headers["Content-Encoding"] = "gzip"
-        response.headers["ETag"] = f"W/{etag}"
+        etag = f"W/{etag}"
+    response.headers["ETag"] = etag
     return response
 
 
@@ -231,8 +246,9 @@ def cached(version_of):
             conditional = get_conditional_response(request, etag=etag)
             if conditional is not None:
                 return _public(conditional, etag) if conditional.status_code == 304 else conditional
-            # "page2": entries hold the gzip form too; entries of the older shape are never read.
-            key = f"guidance:page2:{digest}"
+            # "page3": entries hold the gzip form and the headers every hit sends; entries of
+            # older shapes are never read.
+            key = f"guidance:page3:{digest}"
             entry = _cache_get(key)
             if entry is not None:
                 return _from_entry(request, entry, etag)
@@ -244,12 +260,7 @@ def cached(version_of):
                 response = response_for_exception(request, exc)
             if not _cacheable(request, response):
                 return response
-            entry = (
-                response.status_code,
-                list(response.headers.items()),
-                response.content,
-                _compressed(response.content),
-            )
+            entry = _entry(response)
             _cache_set(key, entry)
             # Answered from the entry as a hit would be: its gzip form is made already.
             return _from_entry(request, entry, etag)

@@ -503,7 +503,7 @@ def test_the_redis_backend_reuses_one_client_and_round_trips_entries():
         "assert type(caches['default']).__module__ == 'thresholds_site.redis_cache'\n"
         "assert backend.get_client('a') is backend.get_client('b')\n"
         "from django.conf import settings\n"
-        "assert 'LocMemCache' in settings.CACHES['near']['BACKEND']\n"
+        "assert settings.CACHES['near']['BACKEND'] == 'thresholds_site.near_cache.NearCache'\n"
         "cache.set('guidance-test-entry', (200, [('A', 'b')], b'x', None), 30)\n"
         "assert cache.get('guidance-test-entry') == (200, [('A', 'b')], b'x', None)\n"
         "cache.delete('guidance-test-entry')\n"
@@ -528,7 +528,7 @@ def test_the_redis_backend_reuses_one_client_and_round_trips_entries():
 def test_a_process_keeps_recent_pages_near_in_front_of_the_shared_cache(client):
     two_layers = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
-        "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "n"},
+        "near": {"BACKEND": "thresholds_site.near_cache.NearCache"},
     }
     url = "/northshire/level/2/"
     with override_settings(CACHES=two_layers):
@@ -541,11 +541,11 @@ def test_a_process_keeps_recent_pages_near_in_front_of_the_shared_cache(client):
         assert (again.content, count) == (first.content, 1)
         near.clear()
         queries(client, url)  # in neither layer: rendered, and kept in both
-        assert len(near._cache) == len(shared._cache) == 1
+        assert len(near) == len(shared._cache) == 1
         near.clear()
         shared_only, count = queries(client, url)
         assert (shared_only.content, count) == (first.content, 1)
-        assert len(near._cache) == 1  # refilled from the shared cache
+        assert len(near) == 1  # refilled from the shared cache
         # Never stale: an edit moves the key in both layers.
         level = Level.objects.get(authority__slug="northshire", number=2)
         level.name = "Edited in one process"
@@ -627,3 +627,23 @@ def test_the_version_check_is_planned_once_per_connection_on_postgresql(client):
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("WHERE slug = $1" in statement for statement in prepared), prepared
     assert any("SUM(version)" in statement for statement in prepared), prepared
+
+
+def test_the_near_cache_keeps_entries_as_given_and_forgets_the_least_recently_used():
+    """The near layer hands back the very entry it was given (no pickling on every hit, as
+    Django's local-memory cache does) and holds at most MAX_ENTRIES, dropping the page asked
+    for least recently."""
+    from thresholds_site.near_cache import NearCache
+
+    near = NearCache("", {"OPTIONS": {"MAX_ENTRIES": 2}})
+    entry = (200, (("Content-Type", "text/html"),), b"page", None)
+    near.set("a", entry)
+    near.set("b", (200, (), b"b", None))
+    assert near.get("a") is entry
+    near.set("c", (200, (), b"c", None))  # "b" was used least recently
+    assert (near.get("b"), near.get("a") is entry, near.get("c")[2]) == (None, True, b"c")
+    assert near.add("a", None) is False and near.add("d", entry) is True
+    assert len(near) == 2
+    assert near.delete("d") is True and near.has_key("d") is False
+    near.clear()
+    assert near.get("a", "missing") == "missing"

@@ -133,8 +133,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 SHARED_CACHE_BACKENDS = (".RedisCache", ".PyMemcacheCache", ".PyLibMCCache")
 if CACHES["default"]["BACKEND"].endswith(SHARED_CACHE_BACKENDS):
     CACHES["near"] = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "near-pages",
+        "BACKEND": "thresholds_site.near_cache.NearCache",
         "OPTIONS": {"MAX_ENTRIES": env.int("NEAR_CACHE_ENTRIES", default=300)},
     }
 # Seconds browsers and shared caches may reuse a public page without asking (then they revalidate
