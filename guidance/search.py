@@ -346,15 +346,25 @@ def _read(text, pieces, query, stop=None):
     """Add to `pieces` ((start, end, token): the text's words as tokens() reads them) the words
     after the last one read: all of them, or those that start by character `stop` and a
     phrase's length more. Returns whether the text is read to its end."""
+    matches = _WORD.finditer(text, pieces[-1][1] if pieces else 0)
+    if stop is None:
+        # The whole text (most are a line or two): in one comprehension, the search page's
+        # hottest loop (a page of results reads thousands of words).
+        pieces += [
+            (*match.span(), token) for match in matches for token in _word_tokens(match.group())
+        ]
+        return True
     longest = max(len(phrase) for phrase, _ in query.marked)
     beyond = 0  # tokens read after `stop`
-    for match in _WORD.finditer(text, pieces[-1][1] if pieces else 0):
-        if stop is not None and match.start() > stop:
+    for match in matches:
+        start, end = match.span()
+        word_tokens = _word_tokens(match.group())
+        if start > stop:
             if beyond >= longest:
                 return False
-            beyond += len(_word_tokens(match.group(0)))
-        for token in _word_tokens(match.group(0)):
-            pieces.append((match.start(), match.end(), token))
+            beyond += len(word_tokens)
+        for token in word_tokens:
+            pieces.append((start, end, token))
     return True
 
 
