@@ -406,21 +406,21 @@ class _IndicatorsByLevel(Kind):
         return None if nodes is None else r.read(nodes, self.table, where)
 
     def export(self, obj, key):
-        first = self.table.keys[0].name
-        by_level = {}
-        for row in getattr(obj, key.field).all():
-            data = self.table.export(row)
-            by_level.setdefault(row.level.number, []).append(data if len(data) > 1 else data[first])
-        return by_level
+        rows = getattr(obj, key.field).all()
+        return self._by_level((row.level.number, self.table.export(row)) for row in rows)
 
     def exported(self, value):
         # A level listed with no indicators has no rows to export: it is left out.
+        rows = ((n, self.table.export_read(row)) for n in sorted(value) for row in value[n])
+        return self._by_level(rows)
+
+    def _by_level(self, rows):
+        """level number -> its rows ((number, exported row) in order), each row that holds only
+        its text written as the text alone."""
         first = self.table.keys[0].name
         by_level = {}
-        for number in sorted(value):
-            for row in value[number]:
-                data = self.table.export_read(row)
-                by_level.setdefault(number, []).append(data if len(data) > 1 else data[first])
+        for number, data in rows:
+            by_level.setdefault(number, []).append(data if len(data) > 1 else data[first])
         return by_level
 
 

@@ -274,14 +274,14 @@ class Comparison:
         return Theme(self.theme).label if self.theme else "All themes"
 
 
+@dataclass(frozen=True, slots=True)
 class ComparedIndicator:
     """An indicator as a comparison's cell lists it: its words, whether the document cuts it off,
     and its address (a comparison lists hundreds: no model instances, no reversal each)."""
 
-    __slots__ = ("text", "incomplete", "url")
-
-    def __init__(self, text, incomplete, url):
-        self.text, self.incomplete, self.url = text, incomplete, url
+    text: str
+    incomplete: bool
+    url: str
 
     def get_absolute_url(self):
         return self.url
