@@ -82,11 +82,11 @@ def _one_row(sql, params=()):
 
 
 def _prepared_row(db, sql, params):
-    """The row, from a statement PostgreSQL parses and plans once per connection, not on every
-    request: Django sends each query as text with its values in it (prepared statements are off,
-    for connection poolers), and planning was most of the database's work for this one.
-    Errors and logging as Django's own cursor gives them (tests count this query). With
-    prepared statements off (settings DATABASE_PREPARED_STATEMENTS), psycopg sends it plainly."""
+    """The row, from a statement PostgreSQL parses and plans once per connection: planning was
+    most of the database's work for this one. Prepared at its first use, not its fifth as
+    psycopg prepares Django's queries (settings DATABASE_PREPARED_STATEMENTS): every request
+    runs it. Errors and logging as Django's own cursor gives them (tests count this query).
+    With prepared statements off, psycopg sends it plainly."""
     db.ensure_connection()
     start = time.monotonic()
     with db.wrap_database_errors:

@@ -629,6 +629,56 @@ def test_the_version_check_is_planned_once_per_connection_on_postgresql(client):
     assert any("SUM(version)" in statement for statement in prepared), prepared
 
 
+@pytest.mark.django_db
+def test_queries_are_planned_once_per_connection_on_postgresql():
+    """Planning was a third to a half of the database's work for an uncached page at 155 areas:
+    values are bound by the server, so a query's text is the same whatever they are, and psycopg
+    prepares it after its fifth use on the connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements: PostgreSQL")
+    for slug in ("northshire", "southvale", "northshire", "southvale", "northshire", "x"):
+        list(Level.objects.filter(authority__slug=slug).values_list("number", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(
+        '"guidance_level"' in statement and '"guidance_authority"."slug" = $1' in statement
+        for statement in prepared
+    ), prepared
+
+
+@pytest.mark.parametrize(
+    "setting, options",
+    [
+        ("true", {"prepare_threshold": 5, "server_side_binding": True}),
+        ("false", {}),
+    ],
+)
+def test_prepared_statements_can_be_turned_off_for_connection_poolers(setting, options):
+    """Behind PgBouncer older than 1.21 (transaction mode) nothing may be prepared: Django's
+    default, values bound by the client."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n"
+            "from django.conf import settings\n"
+            "print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))\n",
+        ],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+            "DATABASE_PREPARED_STATEMENTS": setting,
+            "DJANGO_SETTINGS_MODULE": "thresholds_site.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == str(sorted(options.items())), result.stderr[-2000:]
+
+
 def test_the_near_cache_keeps_entries_as_given_and_forgets_the_least_recently_used():
     """The near layer hands back the very entry it was given (no pickling on every hit, as
     Django's local-memory cache does) and holds at most MAX_ENTRIES, dropping the page asked
