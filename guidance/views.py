@@ -199,13 +199,14 @@ def search(request):
         entries = SearchEntry.objects.all()  # a draft has none (search.update_entry)
         if data["area"]:
             entries = entries.filter(authority_id=form.authorities[data["area"]])
-        results = Results(parse(data["q"]), entries, kind=data["kind"])
+        asked = request.GET.get("page")
+        results = Results(parse(data["q"]), entries, kind=data["kind"], page=asked)
         context.update(
             searched=True,
             q=data["q"],
             area=data["area"],
             results=results,
-            page=Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+            page=Paginator(results, RESULTS_PER_PAGE).get_page(asked),
         )
     return render(request, "guidance/search.html", context)
 

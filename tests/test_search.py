@@ -12,6 +12,7 @@ import pytest
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from guidance import search
 from guidance.models import (
@@ -319,6 +320,36 @@ def test_search_page_pages_twenty_at_a_time(client):
     for bad, shown in [("junk", 1), ("0", 3), ("-1", 3), ("99", 3), ("1\x00", 1), ("9" * 5000, 1)]:
         url = "/search/?" + urlencode({"q": "paging", "page": bad})
         assert f"Page {shown} of 3" in html(client, url)
+
+
+def _listed(page):
+    """The addresses of the results on a search page, in order."""
+    results = page.split('class="govuk-list app-search-results"')[1].split("</ol>")[0]
+    return re.findall(r'<a class="govuk-link[^"]*" href="([^"]+)"', results)
+
+
+def test_search_page_reads_its_counts_with_its_page_of_results(client):
+    southvale = Authority.objects.get(slug="southvale")
+    add_indicators(southvale, 45)
+    search.rebuild([southvale.pk])
+    with CaptureQueriesContext(connection) as queries:
+        page = html(client, "/search/?q=paging")
+    assert result_count(page) == "45 results for ‘paging’"
+    # One query counts and ranks the page, one fetches what it shows (else a count first).
+    searched = [q["sql"] for q in queries if "guidance_searchentry" in q["sql"]]
+    assert len(searched) == 2, searched
+    # Page for page the same results as counting, then ranking the page on its own (the API's
+    # way), including the addresses the Paginator takes to another page.
+    for asked, number in [("1", 1), ("2", 2), ("3", 3), ("junk", 1), ("0", 3), ("99", 3)]:
+        url = "/search/?" + urlencode({"q": "paging", "page": asked})
+        shown = html(client, url)
+        assert f"Page {number} of 3" in shown
+        results = Results(parse("paging"), SearchEntry.objects.all())
+        start = (number - 1) * 20
+        expected = [result.url for result in results[start : min(start + 20, 45)]]
+        assert _listed(shown) == expected and expected
+    nothing = html(client, "/search/?q=zebra+crossing&page=2")
+    assert result_count(nothing) == "0 results for ‘zebra crossing’"
 
 
 def test_search_page_without_results_says_what_to_try(client):
