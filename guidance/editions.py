@@ -75,19 +75,20 @@ def _load_into(authority, text, reason, what):
     return load_documents([document], reason=reason, into={document.slug: authority})[0]
 
 
-def start(authority, document=None):
+def start(authority, document=None, new=False):
     """Give a published authority that has no editions its edition 1 (the document as it is
     now; `document`, if given, is the one it was just loaded from, in this transaction) and its
     draft (loaded from its newest edition, or copied from its rows when they were just loaded).
-    Returns the edition, or None if it had one already."""
-    latest = authority.editions.first()
+    `new` says the authority was created in this transaction, so has neither yet: no need to
+    ask. Returns the edition, or None if it had one already."""
+    latest = None if new else authority.editions.first()
     if latest:
         text = latest.document
     elif document is not None:
         text = export_document(document)  # export_authority's bytes, without reading them back
     else:
         text = export_authority(authority)
-    if not Authority.objects.filter(draft_of=authority).exists():
+    if new or not Authority.objects.filter(draft_of=authority).exists():
         draft = Authority(draft_of=authority, slug=authority.slug + DRAFT_SUFFIX)
         if latest or document is None:
             _load_into(draft, text, "Draft started", "draft")
@@ -98,12 +99,14 @@ def start(authority, document=None):
                 copy_authority(authority, draft, "Draft started")
     if latest:
         return None
-    return _record_edition(authority, text, FIRST_SUMMARY, prepared_by="", approved_by="")
+    return _record_edition(authority, text, FIRST_SUMMARY, prepared_by="", approved_by="", number=1)
 
 
-def _record_edition(authority, text, summary, prepared_by, approved_by):
-    latest = authority.editions.first()
-    number = latest.number + 1 if latest else 1
+def _record_edition(authority, text, summary, prepared_by, approved_by, number=None):
+    """The authority's next edition (`number`, when the caller knows it already)."""
+    if number is None:
+        latest = authority.editions.first()
+        number = latest.number + 1 if latest else 1
     now = timezone.now()
     edition = Edition.objects.create(
         authority=authority,
@@ -276,9 +279,11 @@ def load_as_editions(documents, reason="load_thresholds", loaded=None):
     reports = []
     for document in documents:
         with transaction.atomic():
-            report = load_documents([document], reason=reason)[0]
+            report = load_documents([document], reason=reason, checked=True)[0]
             authority = Authority.objects.get(pk=report.authority_id)
-            if not authority.editions.exists() or not hasattr(authority, "draft"):
+            if report.new:
+                start(authority, document, new=True)
+            elif not authority.editions.exists() or not hasattr(authority, "draft"):
                 start(authority, document)
             elif report.created or report.updated or report.removed:
                 text = export_authority(authority)

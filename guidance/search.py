@@ -508,35 +508,66 @@ def _has_drafts(apps):
     return any(field.name == "draft_of" for field in fields)
 
 
+# Where each kind's entries come from: kind: (model, path to its authority, document order
+# within the authority). Entries are written kind by kind in this order, each kind's by authority
+# name, then in document order.
+ENTRY_SOURCES = {
+    "indicator": (
+        "Indicator",
+        "domain__authority",
+        ["level__number", "domain__order", "order", "pk"],
+    ),
+    "contact": ("Contact", "authority", ["order", "pk"]),
+    "next_step": ("NextStep", "level__authority", ["level__number", "order", "pk"]),
+    "section": ("GuidanceSection", "authority", ["order", "pk"]),
+}
+
+
 def rebuild(authority_ids=None, apps=django_apps):
     """Write again the entries of these authorities (all for None), in bulk: the loader calls
     this once per document, whose bulk writes send no signals. Returns the number written."""
     entry_model = apps.get_model("guidance", "SearchEntry")
-    sources = {
-        # kind: (model, path to its authority, document order within the authority)
-        "indicator": ("Indicator", "domain__authority", ["level__number", "domain__order"]),
-        "contact": ("Contact", "authority", []),
-        "next_step": ("NextStep", "level__authority", ["level__number"]),
-        "section": ("GuidanceSection", "authority", []),
-    }
     entries = entry_model.objects.all()
     if authority_ids is not None:
         entries = entries.filter(authority_id__in=authority_ids)
     entries.delete()
     new = []
-    for kind, (name, path, order) in sources.items():
+    for kind, (name, path, order) in ENTRY_SOURCES.items():
         rows = apps.get_model("guidance", name).objects.all()
         if _has_drafts(apps):  # not yet in migration 0009, which calls this too
             rows = rows.filter(**{f"{path}__draft_of__isnull": True})
         if authority_ids is not None:
             rows = rows.filter(**{f"{path}__in": authority_ids})
         columns = _read_columns(kind)
-        rows = rows.order_by(f"{path}__name", *order, "order", "pk")
+        rows = rows.order_by(f"{path}__name", *order)
         for pk, owner, *texts in rows.values_list("pk", path, *columns):
             values = dict(zip(columns, texts, strict=True))
             new.append((kind, owner, pk, *entry_values(kind, values)))
     write_entries(new, entry_model)
     return len(new)
+
+
+def write_new_authority(authority_id, rows):
+    """Write the entries of a new published authority from its rows just created by the loader
+    ({model name: rows}, each with its level and domain in hand), as `rebuild` would write them
+    after reading them back. Every row of a new authority is one of these, as saved, so there is
+    nothing to read back nor to delete: reading the rows back (four queries and their rows) cost
+    a first load of the 155-file scale set 1-3 s of CPU in about 13 (make bench-scale)."""
+    new = []
+    for kind, (name, _path, order) in ENTRY_SOURCES.items():
+        columns = _read_columns(kind)
+        for row in sorted(rows.get(name, ()), key=lambda row: [_value(row, p) for p in order]):
+            values = {column: getattr(row, column) for column in columns}
+            new.append((kind, authority_id, row.pk, *entry_values(kind, values)))
+    write_entries(new)
+    return len(new)
+
+
+def _value(row, path):
+    """The value at the end of a path such as "level__number" (the related rows in hand)."""
+    for name in path.split("__"):
+        row = getattr(row, name)
+    return row
 
 
 def write_entries(entries, entry_model=SearchEntry):
@@ -545,8 +576,8 @@ def write_entries(entries, entry_model=SearchEntry):
     keys (document order, see `ranked`).
 
     On PostgreSQL with COPY, the values sent as they are: no model instance is built for an
-    entry and no INSERT compiled (Django's bulk_create spent more time on the 23,000 entries of
-    the 155-file scale set than the database did); elsewhere with bulk_create."""
+    entry and no INSERT compiled, which was most of bulk_create's time for the 23,000 entries of
+    the 155-file scale set (make bench-scale); elsewhere with bulk_create."""
     from django.db import router
 
     if not entries:
@@ -575,11 +606,14 @@ def write_entries(entries, entry_model=SearchEntry):
     fields = ["kind", "authority", *kinds, "title_terms", "terms"]
     columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
     statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-    with connection.wrap_database_errors, connection.cursor() as cursor:
-        with cursor.copy(statement) as copy:
-            for kind, owner, pk, title_terms, row_terms in entries:
-                rows = [pk if other == kind else None for other in kinds]
-                copy.write_row((kind, owner, *rows, title_terms, row_terms))
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for kind, owner, pk, title_terms, row_terms in entries:
+            rows = [pk if other == kind else None for other in kinds]
+            copy.write_row((kind, owner, *rows, title_terms, row_terms))
 
 
 # --- Results: the search page and the API -------------------------------------------------------

@@ -7,13 +7,15 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from guidance import loader
+from guidance import loader, search
 from guidance.models import (
     Authority,
     Contact,
     Domain,
+    GuidanceSection,
     Indicator,
     NextStep,
+    SearchEntry,
     records_for_authorities,
 )
 
@@ -549,3 +551,101 @@ def test_an_authority_cannot_take_one_of_the_sites_own_addresses(sample_text, wr
     )
     assert f"authority.slug: '{slug}' is one of the site's own addresses" in err
     assert snapshot() == before
+
+
+# --- Search entries and the queries of a load ---------------------------------------------------
+
+
+def _entries(authority):
+    """(kind, authority, row, title terms, terms) of the authority's search entries, in the order
+    of their keys (search lists entries of equal rank in that order)."""
+    entries = SearchEntry.objects.filter(authority=authority).order_by("pk")
+    return [(e.kind, e.authority_id, e.row_id, e.title_terms, e.terms) for e in entries]
+
+
+def _entries_read_back(authority):
+    """The entries search.rebuild wrote before entries were copied (COPY) and made from the
+    loader's rows: each row read back, kind by kind, in document order."""
+    rows = {
+        "indicator": Indicator.objects.filter(domain__authority=authority).order_by(
+            "level__number", "domain__order", "order", "pk"
+        ),
+        "contact": Contact.objects.filter(authority=authority).order_by("order", "pk"),
+        "next_step": NextStep.objects.filter(level__authority=authority).order_by(
+            "level__number", "order", "pk"
+        ),
+        "section": GuidanceSection.objects.filter(authority=authority).order_by("order", "pk"),
+    }
+    entries = []
+    for kind, rows_of_kind in rows.items():
+        columns = search.SEARCHED_COLUMNS[kind][1]
+        if kind == "contact":
+            columns = [*columns, *Contact.WAYS_TO_REACH]
+        for row in rows_of_kind:
+            values = {column: getattr(row, column) for column in columns}
+            entries.append((kind, authority.pk, row.pk, *search.entry_values(kind, values)))
+    return entries
+
+
+def test_a_first_load_writes_the_search_entries_rebuild_writes(db):
+    """A new authority's entries are made from the rows the loader just created, and written
+    with COPY on PostgreSQL: the same entries, in the same order, as reading the rows back
+    writes, for every real and purpose-made document; rebuilding them changes nothing."""
+    paths = [*loader.document_paths(FIXTURES), *site_document_paths()]
+    load(*paths)
+    authorities = list(Authority.objects.published())
+    assert len(authorities) == len(paths)
+    for authority in authorities:
+        expected = _entries_read_back(authority)
+        assert expected
+        assert _entries(authority) == expected, authority.slug
+    assert SearchEntry.objects.count() == sum(len(_entries(a)) for a in authorities)
+    search.rebuild([a.pk for a in authorities])
+    for authority in authorities:
+        assert _entries(authority) == _entries_read_back(authority), authority.slug
+    # A draft has no entries.
+    assert not SearchEntry.objects.filter(authority__draft_of__isnull=False).exists()
+
+
+def test_a_reload_with_changes_rebuilds_the_entries(sample, sample_text, write_fixture):
+    edited = sample_text.replace("Few or no qualifications.", "Few qualifications.").replace(
+        "    - Occasional non attendance at school;\n", ""
+    )
+    assert edited.count("Few qualifications.") == 1
+    load(write_fixture(edited))
+    entries = _entries(sample)
+    assert entries == _entries_read_back(sample)
+    assert any(" few qualif " in terms for *_, terms in entries)
+    assert not any("attend" in terms for *_, terms in entries)
+
+
+def test_search_entries_are_copied_on_postgresql(sample_text, write_fixture, db):
+    with CaptureQueriesContext(connection) as queries:
+        load(write_fixture(_copy(sample_text, "copied"), "copied.yaml"))
+    writes = [q["sql"] for q in queries if "guidance_searchentry" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert [sql.split(" (")[0] for sql in writes] == ['COPY "guidance_searchentry"']
+    else:
+        assert writes and all(sql.startswith("INSERT") for sql in writes)
+    assert _entries(Authority.objects.get(slug="copied")) == _entries_read_back(
+        Authority.objects.get(slug="copied")
+    )
+
+
+def test_a_first_load_asks_only_what_it_needs(sample_text, write_fixture, db):
+    """Loading new authorities reads none of their rows back (their search entries are made
+    from the rows written), asks nothing about editions or drafts they cannot have yet, and
+    checks the authorities' names once for the whole load."""
+    paths = [write_fixture(_copy(sample_text, s), f"{s}.yaml") for s in ("new-one", "new-two")]
+    with CaptureQueriesContext(connection) as queries:
+        load(*paths)
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    for table in ("guidance_indicator", "guidance_nextstep", "guidance_edition"):
+        assert not [sql for sql in reads if f'FROM "{table}"' in sql], table
+    names = [sql for sql in reads if '"guidance_authority"."name" IN' in sql]
+    assert len(names) == 1, names
+    for slug in ("new-one", "new-two"):
+        authority = Authority.objects.get(slug=slug)
+        assert authority.published_edition == 1
+        assert list(authority.editions.values_list("number", flat=True)) == [1]
+        assert Authority.objects.filter(draft_of=authority).count() == 1
