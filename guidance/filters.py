@@ -53,15 +53,20 @@ class IndicatorFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, authority=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        domains = Domain.objects.published() if authority is None else authority.domains.all()
-        # Read when a domain is asked for or the select is drawn, not for the API's other
-        # filters (the names of every area's domains: 1,000 rows at 155 areas).
-        names = domains.order_by("order").values_list("name", flat=True)
-        self.filters["domain"].extra["choices"] = SimpleLazyObject(
-            lambda: [(name, name) for name in dict.fromkeys(names)]
-        )
-        if authority is not None:
-            used = set(domains.values_list("theme", flat=True))
+        if authority is None:
+            # Read when a domain is asked for, not for the API's other filters (the names of
+            # every area's domains: 1,000 rows at 155 areas).
+            names = Domain.objects.published().order_by("order").values_list("name", flat=True)
+            self.filters["domain"].extra["choices"] = SimpleLazyObject(
+                lambda: [(name, name) for name in dict.fromkeys(names)]
+            )
+        else:
+            # The area's page draws the domain select and the themes: one query for both.
+            domains = list(authority.domains.order_by("order").values_list("name", "theme"))
+            self.filters["domain"].extra["choices"] = [
+                (name, name) for name in dict.fromkeys(name for name, _ in domains)
+            ]
+            used = {theme for _, theme in domains}
             self.filters["theme"].extra["choices"] = [c for c in Theme.choices if c[0] in used]
             # The area's own level names (its levels are fetched with it: no query).
             self.filters["level"].extra["choices"] = [

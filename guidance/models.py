@@ -123,6 +123,14 @@ def _row_or_last_record(model, pk):
 
 
 class AuthorityQuerySet(GuidanceQuerySet):
+    def with_levels(self, *related):
+        """With their four levels in order, each knowing its authority (for its address), and
+        any further `related` prefetched. Ordered by number alone: Level's default ordering
+        joins the authorities to sort by their names, which for one area's levels is nothing."""
+        return self.prefetch_related(
+            models.Prefetch("levels", Level.objects.order_by("number")), *related
+        )
+
     def bump_versions(self):
         """Add one to these authorities' versions, in the caller's transaction (see
         `bump_versions`): for writes that send no signals, such as the loader's bulk writes."""
@@ -266,19 +274,27 @@ class Authority(models.Model):
         return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
 
     @cached_property
+    def has_indicators(self):
+        """Whether the document has indicators: pages offer the indicators, the table and the
+        slides only where it does (Gloucestershire's document has no indicator table). One
+        small query when first asked for; a page that reads the area's indicators anyway sets
+        it instead, and pages that never ask pay nothing."""
+        return Indicator.objects.filter(domain__authority_id=self.pk).exists()
+
+    @cached_property
     def emergency_contacts(self):
-        """The authority's routes for immediate danger or significant harm.
+        """The authority's routes for immediate danger or significant harm, as the emergency
+        banner and the printed route show them: plain rows (`name`, `phones`, `hours`), read
+        in one query when first used (every authority page shows them)."""
+        return list(
+            self.contacts.emergency().order_by("order", "id").values("name", "phones", "hours")
+        )
 
-        Pages prefetch them under this name (`Prefetch("contacts", Contact.objects.emergency(),
-        to_attr="emergency_contacts")`), which fills this cache and costs no further query;
-        anywhere else the first use runs one.
-        """
-        return list(self.contacts.emergency())
-
-    @property
+    @cached_property
     def front_door_contacts(self):
-        """The significant-harm routes with a number of their own (999 is shown anyway)."""
-        return [c for c in self.emergency_contacts if c.phones and c.phones != ["999"]]
+        """The significant-harm routes with a number of their own (999 is shown anyway); the
+        banner and the printed route both show them."""
+        return [c for c in self.emergency_contacts if c["phones"] and c["phones"] != ["999"]]
 
 
 class Level(models.Model):
@@ -468,6 +484,11 @@ class IndicatorQuerySet(GuidanceQuerySet):
     def in_document_order(self):
         return self.order_by("domain__authority__name", "level__number", "domain__order", "order")
 
+    def in_area_order(self):
+        """One area's indicators in its document's order: `in_document_order` without the join
+        to the authorities that sorts several areas by name (one area's all sort alike)."""
+        return self.order_by("level__number", "domain__order", "order")
+
     # The columns of `listed()`, in its order; guidance/tables.py `listed_indicators` reads them.
     LISTED_COLUMNS = (
         "pk",
@@ -546,6 +567,26 @@ class ContactQuerySet(GuidanceQuerySet):
     def emergency(self):
         """The routes for immediate danger or significant harm (`Contact.emergency`)."""
         return self.filter(emergency=True)
+
+    # What a contact card shows (includes/contact_card.html), and the row's id for its edit link.
+    CARD_FIELDS = ("pk", "name", "phones", "emails", "url", "hours", "covers", "emergency")
+
+    def cards(self):
+        """These contacts as plain rows, in their order within their area: dicts of CARD_FIELDS
+        with `reachable` (`Contact.reachable`) and `level_ids`, the ids of the levels the
+        contact serves. One query, joined to the levels, where instances with their levels
+        prefetched take two; a page picks a level's contacts and the emergency ones from it."""
+        cards = {}
+        rows = self.order_by("order", "id").values(*self.CARD_FIELDS, "levels")
+        for row in rows:
+            level_id = row.pop("levels")
+            card = cards.get(row["pk"])
+            if card is None:
+                reachable = any(row[way] for way in self.model.WAYS_TO_REACH)
+                card = cards[row["pk"]] = {**row, "reachable": reachable, "level_ids": set()}
+            if level_id is not None:
+                card["level_ids"].add(level_id)
+        return list(cards.values())
 
 
 class Contact(models.Model):

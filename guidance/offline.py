@@ -41,7 +41,7 @@ def assets():
 
 def area_pages(authority):
     """Every address of an authority's published guidance, in reading order. `authority` comes
-    from guidance.views._authority (levels prefetched, `has_indicators` annotated)."""
+    from guidance.views._authority (levels read with it; `has_indicators` asked for here)."""
     slug = authority.slug
     pages = [authority.get_absolute_url()]
     pages += [

@@ -10,18 +10,17 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from django.urls import reverse
-
 from .addresses import address
-from .models import Indicator, Level, LevelNumber, NextStep, Theme
+from .models import Contact, Indicator, Level, LevelNumber, NextStep, Theme
 
 # --- Indicators as lists and tables show them ----------------------------------------------------
 #
 # A page of an authority's indicators shows a few hundred of them. Built as model instances with
 # their level, domain, parent domain and authority (`with_context()`), each costs five instances
 # and a `reverse()`; these light rows carry only what the pages show, share one object per domain
-# and level, and build every address from one reversal. They answer to the same names as the
-# models (`text`, `domain.path`, `level.number`, `get_absolute_url`...), so templates take either.
+# and level, and build every address from one (guidance/addresses.py). They answer to the same
+# names as the models (`text`, `domain.path`, `level.number`, `get_absolute_url`...), so templates
+# take either.
 
 
 class ListedDomain:
@@ -57,7 +56,7 @@ _PK_MARK = 987654321
 
 def indicator_url_maker(authority):
     """A function from an indicator id of this authority to its address, as `reverse()` gives."""
-    head, _, tail = reverse("guidance:indicator", args=[authority.slug, _PK_MARK]).rpartition(
+    head, _, tail = address("guidance:indicator", authority.slug, _PK_MARK).rpartition(
         str(_PK_MARK)
     )
     return lambda pk: f"{head}{pk}{tail}"
@@ -109,7 +108,7 @@ class TableRow:
 def level_table(authority, cell_budget=None):
     """Rows of the table in document order, each domain split so no cell exceeds cell_budget."""
     rows = {}
-    indicators = Indicator.objects.for_authorities([authority]).in_document_order()
+    indicators = Indicator.objects.for_authorities([authority]).in_area_order()
     for indicator in listed_indicators(indicators, authority):
         row = rows.get(indicator.domain.pk)
         if row is None:
@@ -175,11 +174,26 @@ def _balanced_chunks(indicators, budget, cost, parts):
     low, high = max(sizes, default=0), budget
     while high - low > 0.05:  # the smallest budget that still needs no more than `parts` chunks
         middle = (low + high) / 2
-        if len(_chunks(indicators, middle, sizes=sizes)) <= parts:
+        if _fits(sizes, middle, parts):
             high = middle
         else:
             low = middle
     return _chunks(indicators, high, sizes=sizes)
+
+
+def _fits(sizes, budget, parts):
+    """Whether `_chunks` with this budget makes no more than `parts` chunks: counted as it would
+    cut them, without making them, and given up at the first too many (the search above asks a
+    dozen times a cell)."""
+    chunks, used = 1, 0
+    for i, size in enumerate(sizes):
+        if i and used + size > budget:
+            chunks += 1
+            if chunks > parts:
+                return False
+            used = 0
+        used += size
+    return True
 
 
 # --- Slides: the level table projected one row at a time -----------------------------------------
@@ -205,15 +219,15 @@ def strategy_legend(authority, rows):
     """What the mark of an indicator that needs a strategy discussion means, in the document's
     own words (Dudley prints "* These themes indicate a strategy discussion will need to be held"
     as a Level 4 next step), if any of the rows has such an indicator; else ""."""
+    marked = any(i.strategy_discussion for row in rows for cell in row.cells for i in cell)
+    if not marked:
+        return ""  # and no query: most documents mark nothing
     text = (
         NextStep.objects.filter(level__authority=authority, text__startswith=STRATEGY_MARK)
         .order_by("level__number", "order", "id")
         .values_list("text", flat=True)
         .first()
     )
-    marked = any(i.strategy_discussion for row in rows for cell in row.cells for i in cell)
-    if not marked:
-        return ""
     return text or f"{STRATEGY_MARK} The document marks these as needing a strategy discussion."
 
 
@@ -246,10 +260,8 @@ def slides(authority, cell_lines=SLIDE_CELL_LINES):
         for part in _split(row, cell_lines, slide_cost, balanced=True):
             columns = list(zip(levels, part.cells, empty, strict=True))
             deck.append(Slide(len(deck) + 1, part, columns))
-    # Each slide's address from one reversal (a deck has a slide for each part of each domain).
-    head, _, tail = reverse("guidance:present", args=[authority.slug, _PK_MARK]).rpartition(
-        str(_PK_MARK)
-    )
+    # Each slide's address from one (a deck has a slide for each part of each domain).
+    head, _, tail = address("guidance:present", authority.slug, _PK_MARK).rpartition(str(_PK_MARK))
     for slide in deck:
         slide.href = f"{head}{slide.number}{tail}"
     for before, after in itertools.pairwise(deck):
@@ -290,7 +302,7 @@ class ComparedIndicator:
 def comparison(authorities, theme=""):
     """Compare these authorities' indicators of a theme ("" for all) level by level."""
     authorities = list(authorities)
-    slugs = {authority.pk: authority.slug for authority in authorities}
+    urls = {authority.pk: indicator_url_maker(authority) for authority in authorities}
     indicators = (
         Indicator.objects.for_authorities(authorities)
         .of_theme(theme)
@@ -299,9 +311,8 @@ def comparison(authorities, theme=""):
     )
     cells = {}
     for pk, text, incomplete, number, authority_id in indicators:
-        url = address("guidance:indicator", slugs[authority_id], pk)
         cells.setdefault((number, authority_id), []).append(
-            ComparedIndicator(text, incomplete, url)
+            ComparedIndicator(text, incomplete, urls[authority_id](pk))
         )
     levels = {
         (level.number, level.authority_id): level
@@ -337,8 +348,8 @@ class NextStepsRow:
 
 @dataclass
 class NextStepsComparison:
-    """Columns by authority (`{"authority", "level", "contacts"}`), rows of next steps lined up
-    by heading."""
+    """Columns by authority (`{"authority", "level", "next_steps", "contacts"}`), rows of next
+    steps lined up by heading."""
 
     columns: list
     rows: list
@@ -360,17 +371,28 @@ def next_steps_comparison(authorities, number):
         for level in Level.objects.for_authorities(authorities)
         .filter(number=number)
         .select_related("authority")  # each level's link names its authority
-        .prefetch_related("next_steps", "contacts")
     }
+    # Each kind of row in one plain query, in the documents' order within each area (the
+    # models' default orderings join the levels and the areas to sort by the areas' names).
+    steps = {}
+    for step in NextStep.objects.filter(level__in=levels.values()).order_by("order", "id"):
+        steps.setdefault(step.level_id, []).append(step)
+    cards = Contact.objects.for_authorities(authorities).cards()
     columns = []
     for authority in authorities:
         level = levels.get(authority.pk)
-        contacts = level.reachable_contacts if level else []
-        columns.append({"authority": authority, "level": level, "contacts": contacts})
-    steps = [
-        list(column["level"].next_steps.all()) if column["level"] else [] for column in columns
-    ]
-    return NextStepsComparison(columns, _aligned_rows(steps))
+        contacts = (
+            [c for c in cards if c["reachable"] and level.pk in c["level_ids"]] if level else []
+        )
+        columns.append(
+            {
+                "authority": authority,
+                "level": level,
+                "next_steps": steps.get(level.pk, []) if level else [],
+                "contacts": contacts,
+            }
+        )
+    return NextStepsComparison(columns, _aligned_rows([column["next_steps"] for column in columns]))
 
 
 def _aligned_rows(steps):

@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from . import editions
 from .addresses import address
 from .filters import IndicatorFilter
 from .forms import CompareForm, NextStepsCompareForm, SearchForm, SearchPageForm
-from .models import Authority, Contact, Indicator, SearchKind
+from .models import Authority, GuidanceSection, Indicator, Level, SearchKind
 from .rules import can_preview
 from .search import RESULTS_PER_PAGE, Results, SearchEntry, parse
 from .tables import (
@@ -30,28 +30,48 @@ INDICATORS_PER_PAGE = 50
 
 
 def _authority(request, slug, *related, previews=True):
-    """An authority with its levels and the emergency contacts every authority page shows.
+    """An authority with its levels in order, and any `related` rows prefetched. The emergency
+    contacts every authority page shows, and whether the document has indicators, are read when
+    a page first asks (`Authority.emergency_contacts`, `.has_indicators`): an annotation costs
+    more to build than the small query, and some pages never ask.
 
     A draft's pages (its slug ends "--draft") are a preview for the people who edit or publish
     it, and nobody else: to everyone else, and wherever `previews` is off, the address does not
     exist. A preview is never stored by a cache or the browser (`previewing`)."""
-    authority = get_object_or_404(
-        Authority.objects.prefetch_related(
-            "levels",
-            Prefetch("contacts", Contact.objects.emergency(), to_attr="emergency_contacts"),
-            *related,
-        ).annotate(
-            # Pages offer the indicators, the table and the slides only where there are some
-            # (Gloucestershire's document has no indicator table).
-            has_indicators=Exists(Indicator.objects.filter(domain__authority=OuterRef("pk")))
-        ),
-        slug=slug,
+    # The area with its levels in one query, read from the levels' side: every area has its
+    # four (the loader and admin keep them), so only a half-made area is read on its own.
+    levels = list(
+        Level.objects.select_related("authority").filter(authority__slug=slug).order_by("number")
     )
+    if levels:
+        authority = levels[0].authority
+        _keep_levels(authority, levels)
+    else:
+        authority = get_object_or_404(Authority.objects.with_levels(), slug=slug)
+    if related:
+        prefetch_related_objects([authority], *related)
     if authority.is_draft:
         if not (previews and can_preview(request.user, authority)):
             raise Http404("No such area")
         request.previewing = True
     return authority
+
+
+def _keep_levels(authority, levels):
+    """Has `authority.levels.all()` answer these levels, read already, as it would after
+    `prefetch_related("levels")` (each level knowing its authority, for its address): pages,
+    forms and tables ask for them there."""
+    for level in levels:
+        level.authority = authority
+    kept = authority.levels.all()
+    kept._result_cache, kept._prefetch_done = levels, True
+    authority._prefetched_objects_cache = {"levels": kept}
+
+
+def _sections():
+    # An area's guidance sections in its order, without the join to the authorities that
+    # GuidanceSection's default ordering (by area name) brings.
+    return Prefetch("sections", GuidanceSection.objects.order_by("order", "id"))
 
 
 def previewing(view):
@@ -85,7 +105,7 @@ def home(request):
 
 
 def authority_detail(request, slug):
-    authority = _authority(request, slug, "sections")
+    authority = _authority(request, slug, _sections())
     return render(request, "guidance/authority.html", {"authority": authority})
 
 
@@ -96,18 +116,27 @@ def level_detail(request, slug, number):
     level = levels.get(number)
     if level is None:
         raise Http404("No such level")
-    prefetch_related_objects([level], "next_steps", "contacts")
-    indicators = listed_indicators(
-        Indicator.objects.filter(level=level).in_document_order(), authority
+    # One level's rows, each in one plain query ordered as the document is: the models' default
+    # orderings would join the levels and the authorities to sort many areas' rows.
+    next_steps = level.next_steps.order_by("order", "id").values(
+        "pk", "heading", "text", "incomplete"
     )
+    # The level's contacts and the area's emergency ones (the banner's) in one query.
+    cards = authority.contacts.cards()
+    authority.emergency_contacts = [card for card in cards if card["emergency"]]
+    contacts = [card for card in cards if card["reachable"] and level.pk in card["level_ids"]]
+    indicators = listed_indicators(level.indicators.order_by("domain__order", "order"), authority)
+    if indicators:
+        authority.has_indicators = True  # known without asking
     return render(
         request,
         "guidance/level.html",
         {
             "authority": authority,
             "level": level,
+            "next_steps": list(next_steps),
             "indicators": indicators,
-            "contacts": level.reachable_contacts,
+            "contacts": contacts,
             "previous_level": levels.get(number - 1),
             "next_level": levels.get(number + 1),
         },
@@ -120,11 +149,13 @@ def indicator_list(request, slug):
     filterset = IndicatorFilter(request.GET, queryset=indicators, authority=authority)
     results, query = Indicator.objects.none(), None
     if filterset.is_valid():
-        results = filterset.qs.in_document_order()
+        results = filterset.qs.in_area_order()
         # Marked as the search page marks them: stems and synonyms too, not only the letters typed.
         query = parse(filterset.form.cleaned_data["q"]) or None
     page = Paginator(results, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = listed_indicators(page.object_list, authority)
+    if page.paginator.count:
+        authority.has_indicators = True  # known without asking
     return render(
         request,
         "guidance/indicators.html",
@@ -140,11 +171,20 @@ def indicator_list(request, slug):
 
 def indicator_detail(request, slug, pk):
     authority = _authority(request, slug)
-    indicator = Indicator.objects.with_context().filter(domain__authority=authority, pk=pk).first()
+    indicator = (
+        Indicator.objects.select_related("domain__parent")
+        .filter(domain__authority=authority, pk=pk)
+        .order_by()  # one row: no need of the default ordering's joins
+        .first()
+    )
     if indicator is None:
         return _removed_indicator(request, authority, pk)
-    same_theme = (
-        Indicator.objects.same_theme_at_other_levels(indicator).with_context().in_document_order()
+    # Its area and level are the page's own, read already (the level knows its area, for its
+    # address): not read again with it.
+    indicator.domain.authority = authority
+    indicator.level = next(lvl for lvl in authority.levels.all() if lvl.pk == indicator.level_id)
+    same_theme = listed_indicators(
+        Indicator.objects.same_theme_at_other_levels(indicator).in_area_order(), authority
     )
     return render(
         request,
@@ -212,8 +252,8 @@ def search(request):
 
 
 def section_detail(request, slug, section):
-    authority = _authority(request, slug, "sections")
-    section = next((s for s in authority.sections.all() if s.slug == section), None)
+    authority = _authority(request, slug)
+    section = authority.sections.filter(slug=section).order_by().first()
     if section is None:
         raise Http404("No such guidance section")
     return render(request, "guidance/section.html", {"authority": authority, "section": section})
@@ -231,6 +271,7 @@ def level_table_view(request, slug):
     own marked "(continued)" (the page holds both; the print styles show the second)."""
     authority = _authority(request, slug)
     rows = level_table(authority)
+    authority.has_indicators = bool(rows)  # the table holds every indicator of the area
     return render(
         request,
         "guidance/level_table.html",
@@ -249,6 +290,7 @@ def presentation(request, slug, number=1):
     (so full screen survives), and every slide keeps its own address."""
     authority = _authority(request, slug)
     deck = slides(authority)
+    authority.has_indicators = len(deck) > 1  # a slide for each row of the table, after the first
     if not 1 <= number <= len(deck):
         raise Http404("No such slide")
     rows = [slide.row for slide in deck if slide.row]

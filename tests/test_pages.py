@@ -569,3 +569,133 @@ def test_indicator_list_markup_is_what_the_template_loop_gave(extra):
     loop = engines["django"].from_string(INDICATOR_LIST_AS_A_LOOP)
     assert render_to_string("includes/indicator_list.html", context) == loop.render(context)
     assert "Strategy discussion" in loop.render(context)
+
+
+# --- Parts written out in Python: the same markup as the template loops they replaced -----------
+
+AREA_LIST_AS_A_LOOP = """{% for authority in authorities %}
+      <li><a class="govuk-link govuk-!-font-weight-bold" href="{{ authority.url }}">{{ authority.name }}</a><br>
+        <span class="govuk-body-s">{{ authority.partnership }}: {{ authority.document_title }} ({{ authority.edition }})</span></li>
+      {% endfor %}"""  # noqa: E501
+
+
+def test_area_list_markup_is_what_the_template_loop_gave():
+    from django.template import engines
+
+    from guidance.templatetags.guidance import area_list
+
+    areas = [
+        {
+            "url": "/a&b/",
+            "name": "Area <1>",
+            "partnership": "P's & Q's",
+            "document_title": 'The "Levels"',
+            "edition": "2026",
+        },
+        {"url": "/b/", "name": "B", "partnership": "", "document_title": "", "edition": ""},
+    ]
+    loop = engines["django"].from_string(AREA_LIST_AS_A_LOOP)
+    assert area_list(areas) == loop.render({"authorities": areas})
+
+
+SLIDE_COLUMNS_AS_A_LOOP = """{% load guidance %}{% for level, cell, none in slide.columns %}
+        <div class="slide__cell level-{{ level.number }}">
+          <h2 class="slide__level"><span class="level-tag">Level {{ level.number }}</span> {{ level.name }}</h2>
+          {% if slide.row %}
+            {% if cell %}{{ cell|slide_cell }}{% elif none %}<p class="slide__none">None at this level</p>{% endif %}
+          {% else %}
+            <p class="slide__text">{{ level.summary }}</p>
+          {% endif %}
+        </div>
+        {% endfor %}"""  # noqa: E501
+
+
+def test_slide_columns_markup_is_what_the_template_loop_gave():
+    from django.template import engines
+
+    from guidance.tables import slides
+    from guidance.templatetags.guidance import slide_columns
+
+    loop = engines["django"].from_string(SLIDE_COLUMNS_AS_A_LOOP)
+    for slug in ("northshire", "westmere"):
+        authority = Authority.objects.get(slug=slug)
+        level = authority.levels.get(number=2)
+        level.name, level.summary = "Early <help> & more", 'Says "what" it\'s for'
+        deck = slides(authority)
+        for slide in deck:
+            slide.columns = [
+                (level if column_level.number == 2 else column_level, cell, none)
+                for column_level, cell, none in slide.columns
+            ]
+            assert slide_columns(slide) == loop.render({"slide": slide})
+    assert len(deck) == 1  # Westmere: the levels' slide only
+
+
+# includes/gds/described_by.html and field_errors.html, before they were the filters.
+DESCRIBED_BY_AS_AN_INCLUDE = """{% if field.help_text or field.errors %} aria-describedby="{% if field.help_text %}{{ field.auto_id }}_hint{% endif %}{% for error in field.errors %} {{ field.auto_id }}_{{ forloop.counter }}_error{% endfor %}"{% endif %}
+"""  # noqa: E501
+FIELD_ERRORS_AS_AN_INCLUDE = """{% for error in field.errors %}<p id="{{ field.auto_id }}_{{ forloop.counter }}_error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {{ error }}</p>{% endfor %}
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"q": "x" * 300, "level": ["9", "<b>"], "theme": ["nowhere"], "domain": "Atlantis"}],
+)
+def test_field_filters_write_what_the_includes_wrote(data):
+    from django.http import QueryDict
+    from django.template import engines
+
+    from guidance.filters import IndicatorFilter
+    from guidance.templatetags.guidance import described_by, field_errors
+
+    query = QueryDict(mutable=True)
+    for name, value in data.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    northshire = Authority.objects.get(slug="northshire")
+    form = IndicatorFilter(query, Indicator.objects.all(), authority=northshire).form
+    form.is_valid()
+    engine = engines["django"]
+    for field in form:
+        context = {"field": field}
+        assert described_by(field) == engine.from_string(DESCRIBED_BY_AS_AN_INCLUDE).render(context)
+        assert field_errors(field) == engine.from_string(FIELD_ERRORS_AS_AN_INCLUDE).render(context)
+    assert bool(form.errors) == bool(data)
+
+
+@pytest.mark.parametrize("value", [None, "", "family", "nowhere", "<&>"])
+def test_the_select_written_in_python_is_djangos(value):
+    from django import forms
+
+    from guidance.forms import Select
+
+    choices = [("", "All"), ("family", "Family & <home>"), ("Group", [("a", "A"), ("b", "B's")])]
+    attrs = {"class": "govuk-select", "aria-describedby": "id_theme_hint", "required": True}
+    ours = Select(choices=choices, attrs={"disabled": False}).render("theme", value, attrs)
+    django = forms.Select(choices=choices, attrs={"disabled": False}).render("theme", value, attrs)
+    assert ours == django
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"authority": ["northshire", "southvale"], "level": "4"},
+        {"authority": ["northshire"], "level": "9"},
+        {"authority": ["northshire", "southvale"]},
+        {"level": "<b>"},
+    ],
+)
+def test_inline_radios_are_what_crispy_forms_lays_out(data):
+    from django.template import engines
+
+    from guidance.forms import NextStepsCompareForm
+
+    form = NextStepsCompareForm(data)
+    if data:
+        form.is_valid()
+    engine = engines["django"]
+    crispy = engine.from_string("{% load crispy_forms_tags %}{% crispy form %}")
+    ours = engine.from_string("{% load guidance %}{{ form.level|inline_radios }}")
+    assert ours.render({"form": form}) == crispy.render({"form": form})
+    assert ("govuk-error-message" in ours.render({"form": form})) == bool(form.errors.get("level"))

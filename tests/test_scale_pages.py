@@ -85,3 +85,68 @@ def test_a_long_text_is_read_only_as_far_as_the_part_shown(monkeypatch):
 )
 def test_the_part_of_a_long_text_shown_is_marked_as_the_whole_text_is(text, expected):
     assert highlight(text, parse("domestic abuse"), length=40) == expected
+
+
+def test_a_level_page_reads_the_areas_contacts_once_for_its_cards_and_the_banner(client):
+    sql = sql_of(client, "/northshire/level/4/")
+    assert len([query for query in sql if 'FROM "guidance_contact"' in query]) == 1
+    page = client.get("/northshire/level/4/").content.decode()
+    assert "Northshire Front Door" in page.split('id="main-content"')[0]  # the banner's
+
+
+def test_an_area_page_reads_the_area_with_its_levels(client):
+    sql = sql_of(client, "/northshire/guidance/significant-harm/")
+    assert not any(q.lstrip().startswith('SELECT "guidance_authority"') for q in sql)
+    assert len([q for q in sql if 'FROM "guidance_level"' in q]) == 1
+
+
+def test_whether_an_area_has_indicators_is_asked_only_where_not_known(client):
+    def asked(url):
+        return any('SELECT 1 AS "a" FROM "guidance_indicator"' in q for q in sql_of(client, url))
+
+    assert asked("/northshire/")  # the area page offers the indicators only if there are some
+    assert not asked("/northshire/level/2/")  # the level's own indicators say so
+    assert not asked("/northshire/table/")
+    assert not asked("/northshire/guidance/significant-harm/")  # never asked
+    assert asked("/westmere/level/2/")  # none at the level: asked, and none at all
+    assert "has no table of indicators" in client.get("/westmere/level/2/").content.decode()
+
+
+def test_contact_cards_are_plain_rows_with_their_levels():
+    northshire = Authority.objects.get(slug="northshire")
+    with CaptureQueriesContext(connection) as captured:
+        cards = northshire.contacts.cards()
+    assert len(captured) == 1
+    contacts = list(northshire.contacts.order_by("order", "id").prefetch_related("levels"))
+    assert [card["pk"] for card in cards] == [contact.pk for contact in contacts]
+    for card, contact in zip(cards, contacts, strict=True):
+        assert card["level_ids"] == {level.pk for level in contact.levels.all()}
+        assert card["reachable"] == contact.reachable
+        assert (card["name"], card["phones"], card["emergency"]) == (
+            contact.name,
+            contact.phones,
+            contact.emergency,
+        )
+
+
+def test_the_api_counts_indicators_through_their_levels_only(client):
+    count = [q for q in sql_of(client, "/api/v1/indicators?level=4") if "COUNT(*)" in q]
+    assert len(count) == 1
+    assert "guidance_domain" not in count[0]
+    body = client.get("/api/v1/indicators?level=4&limit=500").json()
+    assert (
+        body["count"]
+        == len(body["results"])
+        == Indicator.objects.published().filter(level__number=4).count()
+    )
+
+
+def test_the_strategy_legend_is_read_only_where_an_indicator_is_marked(client):
+    def reads_next_steps(url):
+        return any('FROM "guidance_nextstep"' in q for q in sql_of(client, url))
+
+    marked = Indicator.objects.filter(strategy_discussion=True)
+    assert marked.filter(domain__authority__slug="northshire").exists()
+    assert reads_next_steps("/northshire/table/")
+    assert not marked.filter(domain__authority__slug="southvale").exists()
+    assert not reads_next_steps("/southvale/table/")

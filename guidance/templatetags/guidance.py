@@ -2,11 +2,11 @@ import re
 from html import escape as escape_text  # as Django's escape() does, without marking it safe
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import search, validators
+from ..addresses import address as _address
 
 register = template.Library()
 
@@ -25,6 +25,13 @@ def guidance_text(text):
             items = format_html_join("", "<li>{}</li>", ((b[2:],) for b in bullets))
             html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
     return mark_safe("".join(html))
+
+
+@register.simple_tag(name="address")
+def address_tag(name, *args):
+    """`{% url %}` for the site's own pages, without a `reverse()` each (guidance/addresses.py):
+    an area's page names a dozen addresses."""
+    return _address(name, *args)
 
 
 @register.filter
@@ -92,12 +99,14 @@ def indicator_groups(context):
             if items is not None:
                 html.append(group(heading, domain, items, len(html) + 1, accordion, list_class))
             domain, items = indicator.domain, []
-        text = highlight(indicator.text, query) if query else conditional_escape(indicator.text)
+        # Plain text from the database, escaped as templates escape it (`escape_text`: without
+        # Django's lazy-string checks, which cost as much again over a few hundred rows).
+        text = highlight(indicator.text, query) if query else escape_text(indicator.text)
         strategy = STRATEGY_TAG if indicator.strategy_discussion else ""
         incomplete = INCOMPLETE_MARK if getattr(indicator, "incomplete", "") else ""
-        href = conditional_escape(indicator.get_absolute_url())
+        href = escape_text(indicator.get_absolute_url())
         if boxes:
-            pk = conditional_escape(indicator.pk)
+            pk = escape_text(str(indicator.pk))
             # The box after the words: read (and tabbed to) after the indicator it adds.
             items.append(
                 '\n  <li><a class="govuk-link govuk-link--text-colour" '
@@ -140,7 +149,7 @@ def _accordion_section(heading, domain, items, index, accordion, list_class=None
         '<div class="govuk-accordion__section-header">'
         f'<h{heading} class="govuk-accordion__section-heading">'
         f'<span class="govuk-accordion__section-button" id="{accordion}-heading-{index}">'
-        f"{conditional_escape(domain.path)}</span></h{heading}>"
+        f"{escape_text(domain.path)}</span></h{heading}>"
         f'<div class="govuk-accordion__section-summary govuk-body" '
         f'id="{accordion}-summary-{index}">{count} indicator{"" if count == 1 else "s"}</div>'
         "</div>\n"
@@ -152,7 +161,7 @@ def _accordion_section(heading, domain, items, index, accordion, list_class=None
 
 def _group(heading, domain, items, index=None, accordion=None, list_class=None):
     return (
-        f'\n<h{heading} class="govuk-heading-s">{conditional_escape(domain.path)}</h{heading}>\n'
+        f'\n<h{heading} class="govuk-heading-s">{escape_text(domain.path)}</h{heading}>\n'
         f'<ul class="{list_class or LIST_CLASS}">\n  {"".join(items)}\n</ul>\n'
     )
 
@@ -206,6 +215,45 @@ def slide_cell(indicators):
     return mark_safe(f'<ul class="slide__list">{items}</ul>')
 
 
+@register.filter
+def slide_columns(slide):
+    """A slide's four cells, each a level with its part of the row (slide 1: the levels'
+    summaries; "None at this level" where the domain has none there at all). Written here:
+    a deck holds a few dozen cells, and as a template loop they were a third of its time."""
+    cells = []
+    for level, cell, none in slide.columns:
+        if slide.row is None:
+            body = f'<p class="slide__text">{escape_text(level.summary)}</p>'
+        elif cell:
+            body = slide_cell(cell)
+        else:
+            body = '<p class="slide__none">None at this level</p>' if none else ""
+        cells.append(
+            f'\n        <div class="slide__cell level-{level.number}">\n'
+            '          <h2 class="slide__level">'
+            f'<span class="level-tag">Level {level.number}</span> {escape_text(level.name)}</h2>\n'
+            f"          \n            {body}\n          \n        </div>\n        "
+        )
+    return mark_safe("".join(cells))
+
+
+@register.filter
+def area_list(authorities):
+    """The home page's list of areas (`home` gives each as a dict, with its `url`): each a link
+    with its partnership, document and edition. Written here: ~150 areas as a template loop
+    were most of the page's time."""
+    return mark_safe(
+        "".join(
+            '\n      <li><a class="govuk-link govuk-!-font-weight-bold" '
+            f'href="{escape_text(area["url"])}">{escape_text(area["name"])}</a><br>\n'
+            f'        <span class="govuk-body-s">{escape_text(area["partnership"])}: '
+            f"{escape_text(area['document_title'])} ({escape_text(area['edition'])})</span></li>\n"
+            "      "
+            for area in authorities
+        )
+    )
+
+
 # --- The header's navigation --------------------------------------------------------------------
 
 NAVIGATION = (
@@ -235,7 +283,7 @@ def navigation(context):
     section = _section(match)
     items = []
     for label, name, key in NAVIGATION:
-        href = reverse(name)
+        href = _address(name)
         items.append(
             {
                 "label": label,
@@ -245,6 +293,70 @@ def navigation(context):
             }
         )
     return items
+
+
+@register.filter
+def described_by(field):
+    """A GOV.UK field's ` aria-describedby` naming its hint and error messages (if any), then a
+    line break (as the include it replaces wrote it). Fields are drawn a few times a page: a
+    filter costs a tenth of an `{% include %}`."""
+    described = ""
+    if field.help_text or field.errors:
+        name = escape_text(str(field.auto_id))
+        hint = f"{name}_hint" if field.help_text else ""
+        errors = "".join(f" {name}_{n}_error" for n, _ in enumerate(field.errors, start=1))
+        described = f' aria-describedby="{hint}{errors}"'
+    return mark_safe(f"{described}\n")
+
+
+@register.filter
+def field_errors(field):
+    """A GOV.UK field's error messages, ids as `described_by` names them, then a line break."""
+    name = escape_text(str(field.auto_id))
+    return mark_safe(
+        "".join(
+            f'<p id="{name}_{n}_error" class="govuk-error-message">'
+            f'<span class="govuk-visually-hidden">Error:</span> {escape_text(str(error))}</p>'
+            for n, error in enumerate(field.errors, start=1)
+        )
+        + "\n"
+    )
+
+
+@register.filter
+def inline_radios(field):
+    """A choice field as crispy-forms-gds lays out `Field.radios(legend_size=Size.SMALL,
+    inline=True)` (`{% crispy %}` of a form holding only it), byte for byte: its templates and
+    whitespace pass cost a fifth of the next-steps comparison's time."""
+    name = escape_text(field.html_name)
+    chosen = str(field.value())
+    errors = list(field.errors)
+    group_class = "govuk-form-group govuk-form-group--error" if errors else "govuk-form-group"
+    described = described_by(field).rstrip("\n")
+    messages = "".join(
+        f'<span id="{escape_text(str(field.auto_id))}_{n}_error" class="govuk-error-message"> '
+        f'<span class="govuk-visually-hidden">Error:</span> {escape_text(str(error))}\n'
+        "    </span> "
+        for n, error in enumerate(errors, start=1)
+    )
+    items = []
+    for n, (value, label) in enumerate(field.field.choices, start=1):
+        checked = '      checked="checked"\n    \n' if str(value) == chosen else ""
+        items.append(
+            '<div class="govuk-radios__item"> <input\n    type="radio"\n'
+            f'    name="{name}"\n    class="govuk-radios__input"\n    id="id_{name}_{n}"\n'
+            f'    value="{escape_text(str(value))}"\n    \n{checked}    \n    \n  > '
+            f'<label class="govuk-label govuk-radios__label" for="id_{name}_{n}">\n'
+            f"    {escape_text(str(label))}\n  </label> </div>"
+        )
+    return mark_safe(
+        f'\n\n<div id="div_{escape_text(str(field.auto_id))}" class="{group_class}"> '
+        f'<fieldset class="govuk-fieldset"{described}> '
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">\n      \n'
+        f"      {field.label}\n      \n    </legend> {messages}"
+        '<div class="govuk-radios govuk-radios--inline" data-module="govuk-radios"> '
+        f"{' '.join(items)} </div> </fieldset> </div>\n"
+    )
 
 
 @register.filter
