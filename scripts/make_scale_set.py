@@ -206,7 +206,10 @@ def main(argv):
     with tempfile.TemporaryDirectory() as directory:
         paths = write_scale_set(directory)
         connection = setup_django()
+        from scripts.bench import machine_speed
+
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+        print(f"machine speed reference (scripts/bench.py machine_speed): {machine_speed():.0f} ms")
         try:
             for run in range(args.loads):
                 if run:
@@ -231,6 +234,7 @@ def main(argv):
                     with connection.cursor() as cursor:
                         cursor.execute("VACUUM ANALYZE")
                 time_pages(int(os.environ.get("BENCH_SCALE_RUNS", "30")))
+            print(f"machine speed reference, at the end: {machine_speed():.0f} ms")
         finally:
             drop_database(connection)
 
