@@ -322,6 +322,18 @@ def test_search_page_pages_twenty_at_a_time(client):
         assert f"Page {shown} of 3" in html(client, url)
 
 
+@pytest.mark.parametrize("area", ["atlantis", " northshire", "northshire\x00", "<b>x</b>"])
+def test_search_page_refuses_an_area_that_is_not_one_of_the_choices(client, area):
+    """The area is checked as a choice field checks its choices (exactly, no trimming)."""
+    page = html(client, "/search/?" + urlencode({"q": "consent", "area": area}))
+    assert "Select a valid choice." in page and "is not one of the available choices" in page
+    assert 'id="result-count"' not in page
+    assert "<b>x</b>" not in page
+    api = client.get("/api/v1/search", {"q": "consent", "authority": area})
+    assert api.status_code == 422
+    assert api.json()["detail"] == "Invalid parameter: authority"
+
+
 def _listed(page):
     """The addresses of the results on a search page, in order."""
     results = page.split('class="govuk-list app-search-results"')[1].split("</ol>")[0]
