@@ -123,13 +123,11 @@ def _row_or_last_record(model, pk):
 
 
 class AuthorityQuerySet(GuidanceQuerySet):
-    def with_levels(self, *related):
-        """With their four levels in order, each knowing its authority (for its address), and
-        any further `related` prefetched. Ordered by number alone: Level's default ordering
-        joins the authorities to sort by their names, which for one area's levels is nothing."""
-        return self.prefetch_related(
-            models.Prefetch("levels", Level.objects.order_by("number")), *related
-        )
+    def with_levels(self):
+        """With their four levels in order, each knowing its authority (for its address).
+        Ordered by number alone: Level's default ordering joins the authorities to sort by their
+        names, which for one area's levels is nothing."""
+        return self.prefetch_related(models.Prefetch("levels", Level.objects.order_by("number")))
 
     def bump_versions(self):
         """Add one to these authorities' versions, in the caller's transaction (see

@@ -25,7 +25,7 @@ import snowballstemmer
 import yaml
 from django.apps import apps as django_apps
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -578,8 +578,6 @@ def write_entries(entries, entry_model=SearchEntry):
     On PostgreSQL with COPY, the values sent as they are: no model instance is built for an
     entry and no INSERT compiled, which was most of bulk_create's time for the 23,000 entries of
     the 155-file scale set (make bench-scale); elsewhere with bulk_create."""
-    from django.db import router
-
     if not entries:
         return
     using = router.db_for_write(entry_model)
