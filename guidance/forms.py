@@ -175,6 +175,26 @@ class AreaChoices(forms.models.ModelChoiceIterator):
 class AreasField(forms.ModelMultipleChoiceField):
     iterator = AreaChoices
 
+    def _check_values(self, value):
+        # Django checks the values as a set, so with several unknown areas the one it named
+        # changed from run to run; name the first as the address gives them.
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            known = set(
+                self.queryset.filter(**{f"{self.to_field_name}__in": value}).values_list(
+                    self.to_field_name, flat=True
+                )
+            )
+            first = next(str(slug) for slug in value if str(slug) not in known)
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": first},
+            ) from None
+
 
 def _attributes(attrs):
     """A widget's attributes as django/forms/widgets/attrs.html writes them."""

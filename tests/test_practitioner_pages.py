@@ -365,3 +365,13 @@ def test_next_steps_line_up_by_heading_whatever_the_case_and_end_punctuation():
     (only,) = _aligned_rows([steps("A", "B"), steps("C")])
     assert only.heading is None
     assert [[s.heading for s in cell] for cell in only.cells] == [["A", "B"], ["C"]]
+
+
+@pytest.mark.parametrize("unknown", [("nowhere", "elsewhere"), ("elsewhere", "nowhere")])
+def test_compare_with_several_unknown_areas_names_the_first_as_asked(client, unknown):
+    # Django's multiple choice field checks a set, so which one it named changed from run to run.
+    first, second = unknown
+    page = html(client, f"/compare/?authority=northshire&authority={first}&authority={second}")
+    summary = between(page, 'class="govuk-error-summary"', "</ul>")
+    assert f"{first} is not one of the available choices" in summary
+    assert second not in summary
