@@ -1333,8 +1333,12 @@ def _link_contact_levels(rows, wanted_rows, levels, created, changed, sync):
     for kind in ("+", "~"):
         rows_of_kind = [contact for contact in rows if kinds.get(contact.pk) == kind]
         if rows_of_kind:
-            records += Contact.history.bulk_history_create(
-                rows_of_kind, update=kind == "~", default_change_reason=sync.reason
+            # None where simple_history is switched off (SIMPLE_HISTORY_ENABLED)
+            records += (
+                Contact.history.bulk_history_create(
+                    rows_of_kind, update=kind == "~", default_change_reason=sync.reason
+                )
+                or []
             )
     link_records = _history_model(Contact).levels.model
     new_link_records = [

@@ -129,6 +129,19 @@ def test_edited_file_adds_updates_and_removes_only_that_authoritys_rows(
         assert snapshot_of(slug) == rows
 
 
+def test_a_site_with_history_switched_off_still_loads(sample_text, write_fixture, settings):
+    # simple_history's own switch: its bulk history writer then returns nothing.
+    settings.SIMPLE_HISTORY_ENABLED = False
+    records = [model.history.count() for model in (Contact, Indicator)]
+    assert "sample: 16 created, 0 updated, 0 removed" in load(write_fixture(sample_text))
+    edited = sample_text.replace("  levels:\n  - 3\n  - 4\n", "  levels:\n  - 4\n", 1)
+    edited = edited.replace("Few or no qualifications.", "Few or no qualifications at all.")
+    assert "sample: 0 created, 2 updated, 0 removed" in load(write_fixture(edited))
+    front_door = Contact.objects.published().get(authority__slug="sample", name="Front Door")
+    assert list(front_door.levels.values_list("number", flat=True)) == [4]
+    assert [model.history.count() for model in (Contact, Indicator)] == records
+
+
 def snapshot_of(slug):
     return sorted(Indicator.objects.filter(domain__authority__slug=slug).values_list(), key=str)
 
