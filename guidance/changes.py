@@ -37,6 +37,7 @@ INDICATOR_FIELDS = {
     "incomplete": "Incomplete note",
 }
 CONTACT_FIELDS = {
+    "name": "Name",
     "phones": "Phone",
     "emails": "Email",
     "url": "Web address",
@@ -79,7 +80,7 @@ def document_changes(old: str | None, new: str) -> list[Change]:
     changes += _keyed(a, b, "levels", "number", _level_change)
     changes += _keyed(a, b, "domains", "name", _domain_change)
     changes += _indicator_changes(_rows(a, "domains"), _rows(b, "domains"))
-    changes += _keyed(a, b, "contacts", "name", _contact_change)
+    changes += _paired(a, b, "contacts", "name", _contact_change)
     changes += _keyed(a, b, "sections", "slug", _section_change)
     return changes
 
@@ -115,13 +116,28 @@ def word_diff(old: str, new: str) -> SafeString:
 
 
 def _keyed(a, b, part, key, compare):
-    """Changes to the rows of one part (levels, domains, contacts, sections), matched by key, in
-    document order. Rows only in one edition are added or removed; a repeated key (two contacts
-    of one name) pairs first with first, second with second."""
+    """Changes to the rows of one part (levels, domains, sections), matched by key, in document
+    order. Rows only in one edition are added or removed; a repeated key pairs first with first,
+    second with second."""
     old, new = _rows(a, part), _rows(b, part)
     old_keys, new_keys = _numbered(old, key), _numbered(new, key)
     old_by, new_by = dict(zip(old_keys, old, strict=True)), dict(zip(new_keys, new, strict=True))
     changes = [compare(old_by.get(k), new_by.get(k)) for k in _merged(old_keys, new_keys)]
+    return [c for c in changes if c]
+
+
+def _paired(a, b, part, key, compare):
+    """Changes to the rows of one part paired as the loader pairs them (guidance/loader.py
+    `_matched`): by key where it is unchanged, then the rest by position and likeness, so a
+    renamed contact reads as its name changed (the loader keeps its row), not as one contact
+    removed and another added."""
+    old, new = _rows(a, part), _rows(b, part)
+    pairs, _moved = pair_rows(
+        [str(row.get(key)) for row in old], [str(row.get(key)) for row in new]
+    )
+    changes = [
+        compare(None if i is None else old[i], None if j is None else new[j]) for i, j in pairs
+    ]
     return [c for c in changes if c]
 
 

@@ -1,11 +1,14 @@
 """What changed between two editions: each test edits a real export (Northshire) the way an
 editor would and checks the practitioner sees that change and nothing else."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from guidance.changes import Change, Detail, count_rows, document_changes, word_diff
+from guidance.models import Contact
 
 ROOT = Path(__file__).parent.parent
 NORTHSHIRE = (ROOT / "tests" / "data" / "site" / "northshire.yaml").read_text()
@@ -339,3 +342,57 @@ def test_what_a_preview_says_changed_is_the_row_the_load_changes(edited):
     row.refresh_from_db()
     assert (detail_old := changed.old) == "Northshire education indicator 3.2", detail_old
     assert row.text == changed.new
+
+
+def test_a_renamed_contact_reads_as_its_name_changed_not_removed_and_added():
+    new = edit(("- name: Northshire Out of Hours\n", "- name: Northshire Emergency Duty Team\n"))
+    assert document_changes(NORTHSHIRE, new) == [
+        Change(
+            "Contact Northshire Emergency Duty Team",
+            "name changed from Northshire Out of Hours to Northshire Emergency Duty Team",
+            [
+                Detail(
+                    "Name",
+                    "changed",
+                    "Northshire Out of Hours",
+                    "Northshire Emergency Duty Team",
+                )
+            ],
+        )
+    ]
+
+
+def test_a_contact_renamed_with_a_new_number_is_one_change():
+    new = edit(
+        ("- name: Northshire Out of Hours\n", "- name: Northshire Emergency Duty Team\n"),
+        ("  - 01234 999000\n", "  - 01234 999111\n"),
+    )
+    assert summaries(document_changes(NORTHSHIRE, new)) == [
+        ("Contact Northshire Emergency Duty Team", "name and phone changed")
+    ]
+
+
+def test_a_contact_taken_out_and_another_put_elsewhere_stay_removed_and_added():
+    police = "- name: Police\n  phones:\n  - '999'\n  emergency: true\n"
+    police += "  notes: If a child is in immediate danger.\n"
+    duty = "- name: Duty Desk\n  phones:\n  - 01234 111222\n"
+    new = edit((police, ""), ("sections:\n", duty + "sections:\n"))
+    assert summaries(document_changes(NORTHSHIRE, new)) == [
+        ("Contact Police", "removed"),
+        ("Contact Duty Desk", "added"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_contact_it_says_was_renamed_is_the_row_the_loader_keeps(tmp_path):
+    def load(text):
+        (tmp_path / "northshire.yaml").write_text(text)
+        call_command("load_thresholds", str(tmp_path / "northshire.yaml"), stdout=StringIO())
+
+    load(NORTHSHIRE)
+    before = Contact.objects.published().get(authority__slug="northshire", name__endswith="Hours")
+    new = edit(("- name: Northshire Out of Hours\n", "- name: Northshire Emergency Duty Team\n"))
+    [change] = document_changes(NORTHSHIRE, new)
+    load(new)
+    after = Contact.objects.published().get(pk=before.pk)
+    assert (change.details[0].kind, change.place) == ("changed", f"Contact {after.name}")
