@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .forms import IndicatorFilterForm, WordsField
 from .models import Authority, Domain, Indicator, LevelNumber, SearchEntry, SearchKind, Theme
+from .search import matching_rows
 
 
 class WordsFilter(django_filters.CharFilter):
@@ -53,6 +54,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, authority=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        self.authority = authority
         if authority is None:
             # Read when a domain is asked for, not for the API's other filters (the names of
             # every area's domains: 1,000 rows at 155 areas).
@@ -109,5 +111,8 @@ class IndicatorFilter(django_filters.FilterSet):
     def filter_words(self, queryset, name, value):
         """Indicators the search engine finds for the words (guidance/search.py: stemmed, with
         the field's synonyms; "quoted phrases" and prefix*), in whatever order the caller asks."""
+        if self.authority is not None and self.authority.is_draft:
+            found = matching_rows(queryset, SearchKind.INDICATOR, value)
+            return queryset.filter(pk__in=found)
         entries = SearchEntry.objects.filter(kind=SearchKind.INDICATOR).matching(value)
         return queryset.filter(pk__in=entries.values("indicator_id"))

@@ -210,6 +210,13 @@ class Query:
             condition &= either
         return condition
 
+    def found_in(self, padded_terms):
+        """Whether a padded terms column (`terms`) meets the query: `q`'s tests, in Python."""
+        return all(
+            any(all(term.padded() in padded_terms for term in alt) for alt in clause)
+            for clause in self.clauses
+        )
+
     @functools.cached_property
     def marked(self):
         """The token sequences a result's text is highlighted for, as (tokens, prefix): every
@@ -319,6 +326,23 @@ def matching(queryset, query):
         )
         return found.filter(query.q("terms")) if query.has_phrases else found
     return queryset.filter(query.q("terms"))
+
+
+def matching_rows(queryset, kind, query):
+    """The keys of the rows of `queryset` (of the model of `kind`) that the query finds, their
+    terms made and tested in Python as their entries would be. For a draft, which has no entries
+    (search shows what is published), so that its preview finds what publishing it would: a few
+    hundred rows of one area, read once."""
+    if not isinstance(query, Query):
+        query = parse(query)
+    if not query:
+        return []
+    columns = _read_columns(kind)
+    return [
+        pk
+        for pk, *texts in queryset.values_list("pk", *columns)
+        if query.found_in(entry_values(kind, dict(zip(columns, texts, strict=True)))[1])
+    ]
 
 
 def ranked(queryset, query):

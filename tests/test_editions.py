@@ -621,3 +621,33 @@ def test_the_comparison_of_drafts_notices_what_a_copy_leaves_out(monkeypatch, sa
         loader.copy_authority(northshire, draft, "Draft started")
         assert _draft_as_written(draft) != expected
         transaction.set_rollback(True)
+
+
+def _words(response):
+    """The page's text without its tags (search marks the words it found)."""
+    return re.sub(r"<[^>]+>", "", text(response))
+
+
+def _count_and_texts(response):
+    page = _words(response)
+    count = re.search(r'id="result-count" role="status">(\d+) ', text(response)).group(1)
+    return int(count), sorted(set(re.findall(r"Northshire [a-z ]*indicator \d\.\d", page)))
+
+
+@pytest.mark.parametrize("words", ["parenting", "DV", "exploit*", '"family domestic"', "health 3"])
+def test_the_draft_preview_finds_what_the_published_page_finds(client, lead, words):
+    # Search entries are for what is published; the preview reads the draft's own indicators.
+    query = f"?q={words}"
+    published_page = client.get(f"/northshire/indicators/{query}")
+    preview = lead.get(f"/northshire--draft/indicators/{query}")
+    count, texts = _count_and_texts(published_page)
+    assert count > 0 and _count_and_texts(preview) == (count, texts)
+
+
+def test_the_draft_preview_finds_the_drafts_new_words_and_the_public_page_does_not(client, lead):
+    indicator = Indicator.objects.filter(domain__authority=draft()).order_by("pk").first()
+    indicator.text = "Witnessed domestic violence at home."
+    indicator.save()
+    for words in ("DV", "witness*", '"domestic violence"', "domestic abuse"):
+        assert indicator.text in _words(lead.get(f"/northshire--draft/indicators/?q={words}"))
+        assert indicator.text not in _words(client.get(f"/northshire/indicators/?q={words}"))
