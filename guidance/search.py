@@ -65,11 +65,37 @@ def _stem(word):
     return _stemmer.stemWord(word)
 
 
-def tokens(text):
-    """The normalised, stemmed words of a text, in order."""
+def _words(text):
+    """The normalised words of a text, in order, not stemmed."""
     text = _APOSTROPHE.sub("", text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return [_stem(word) for word in _TOKEN.findall(text) if len(word) <= MAX_TOKEN_LENGTH]
+    return [word for word in _TOKEN.findall(text) if len(word) <= MAX_TOKEN_LENGTH]
+
+
+def tokens(text):
+    """The normalised, stemmed words of a text, in order."""
+    return [_stem(word) for word in _words(text)]
+
+
+# Endings the stemmer takes off English words. A word cut short with * may be cut inside one
+# ("vulnerab*" of "vulnerable"), so its words' stems are those of the cut word with the rest of
+# an ending put back ("vulnerable" -> "vulner", which "vulnerab" does not start).
+WORD_ENDINGS = (
+    "ing", "ings", "ed", "es", "s", "e", "er", "ers", "ly", "y", "ies", "ied", "al", "ally",
+    "ation", "ations", "ition", "ion", "ions", "able", "ably", "ible", "ity", "ities", "ment",
+    "ments", "ness", "ence", "ance", "ent", "ant", "ive", "ise", "ised", "ize", "ized", "ous",
+    "ful", "ism", "ist", "ists",
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1_000)
+def cut_word_stems(word):
+    """The stems of the words starting with `word` (normalised, not stemmed) that the prefix
+    of its own stem does not find: "vulnerab" -> ("vulner",), "parentin" -> ("parent",)."""
+    own = _stem(word)
+    tails = {ending[i:] for ending in WORD_ENDINGS for i in range(len(ending))}
+    stems = {_stem(word + tail) for tail in tails}
+    return tuple(sorted(stem for stem in stems if not stem.startswith(own)))
 
 
 # --- Synonyms -----------------------------------------------------------------------------------
@@ -259,13 +285,21 @@ def parse(text):
                 clauses.append(((term,),))
         else:
             prefix = word.endswith("*")
-            words = tokens(word.rstrip("*"))
+            cut = _words(word.rstrip("*"))
+            words = [_stem(part) for part in cut]
             if not words:
                 continue
             prefix = prefix and len(words[-1]) >= MIN_PREFIX_LENGTH
             if prefix:
                 close_run()
-                clauses.append(((Term(tuple(words), prefix=True),),))
+                # The words it starts whose stems it does not start match by those stems.
+                start = tuple(words[:-1])
+                clauses.append(
+                    (
+                        (Term(tuple(words), prefix=True),),
+                        *((Term((*start, stem)),) for stem in cut_word_stems(cut[-1])),
+                    )
+                )
             else:
                 run.append(tuple(words))
     close_run()

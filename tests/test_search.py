@@ -599,3 +599,33 @@ def test_an_unknown_kind_in_the_address_searches_every_kind(client):
         "/search/?q=northshire"
     ).content.decode().count('app-search-result"')
     assert client.get("/api/v1/search?q=northshire&kind=nonsense").status_code == 422
+
+
+# Words cut short with *, where the stemmer cuts the whole word shorter than the part typed
+# ("vulnerable" -> "vulner", "education" -> "educ", "parenting" -> "parent").
+CUT_WORDS = ["vulnerab", "educat", "parentin", "communicat", "adolescen", "exploitat", "attendan"]
+
+
+@pytest.mark.usefixtures("real_documents")
+@pytest.mark.parametrize("cut", CUT_WORDS)
+def test_a_word_cut_short_finds_every_indicator_with_a_word_starting_so(cut):
+    def words(text):
+        return re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", text.lower()))
+
+    texts = dict(Indicator.objects.published().values_list("pk", "text"))
+    started = {w for text in texts.values() for w in words(text) if w.startswith(cut)}
+    expected = {pk for pk, text in texts.items() if started & set(words(text))}
+    # Search is by stems, as for whole words: other forms of those words are found too
+    # ("parents" with "parenting").
+    forms = {search.tokens(word)[0] for word in started}
+    alike = {pk for pk, text in texts.items() if forms & set(search.tokens(text))}
+    found_ = SearchEntry.objects.filter(kind="indicator").matching(f"{cut}*")
+    assert expected, cut  # the documents use such words
+    assert expected <= set(found_.values_list("indicator_id", flat=True)) <= alike
+
+
+@pytest.mark.usefixtures("real_documents")
+def test_the_search_page_marks_the_words_a_cut_word_found(client):
+    page = html(client, "/search/?q=vulnerab*")
+    assert result_count(page) != "0 results for ‘vulnerab*’"
+    assert "<mark>vulnerable</mark>" in page and "<mark>vulnerability</mark>" in page
