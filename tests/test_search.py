@@ -612,6 +612,26 @@ def test_real_wording_sections_antisocial_and_spellings(typed, written, areas):
 
 
 @pytest.mark.usefixtures("real_documents")
+@pytest.mark.parametrize(
+    ("typed", "written", "areas"),
+    [
+        ("TAC", "team around the child", {"gloucestershire"}),
+        ("SEN", "special educational needs", {"dudley", "gloucestershire", "newcastle"}),
+        ("UASC", "unaccompanied asylum", {"dudley", "newcastle", "stoke-on-trent"}),
+        ("LAC", "looked after", {"dudley", "newcastle"}),
+        ("YOT", "youth justice", {"hull", "newcastle"}),
+    ],
+)
+def test_real_wording_abbreviations_find_the_words_spelt_out(typed, written, areas):
+    in_areas = {
+        slug
+        for _, slug, text in found(typed)
+        if re.search(rf"\b{re.escape(written)}\b", text, re.IGNORECASE)
+    }
+    assert in_areas == areas
+
+
+@pytest.mark.usefixtures("real_documents")
 def test_the_migration_writes_the_new_groups_into_entries_made_before_them():
     migration = importlib.import_module("guidance.migrations.0012_search_new_synonyms")
     behaviour = SearchEntry.objects.filter(terms__contains=" zsynbehaviour ")
