@@ -8,7 +8,7 @@
 // Pages come from the network while it answers (never a stale page online) and are kept on the
 // way; offline, the newest kept copy is served unchanged, or the offline page. Each stored
 // answer carries X-Saved-At (when it was kept), which the page's own script shows.
-// Never kept: anything but GET, other sites, /admin/, /api/, answers marked private or no-store
+// Never kept: anything but GET, other sites, /admin/ and its files, /api/, answers marked private or no-store
 // (a signed-in lead's pages), redirects and errors.
 
 const SHELL = "shell";
@@ -57,10 +57,15 @@ function keepable(response) {
   );
 }
 
-function skipped(url) {
+// The admin's files too (Django's, and whatever an admin page asks for): the admin is never
+// offline, and a kept copy would answer first, so the first admin page after a release ran the
+// release before's scripts (js/admin-order.js) against the new server.
+function skipped(url, referrer) {
   return (
     url.origin !== self.location.origin ||
     url.pathname.startsWith("/admin/") ||
+    url.pathname.startsWith("/static/admin/") ||
+    (referrer && new URL(referrer).pathname.startsWith("/admin/")) ||
     url.pathname.startsWith("/api/") ||
     url.pathname === "/sw.js"
   );
@@ -70,7 +75,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (skipped(url)) return;
+  if (skipped(url, request.referrer)) return;
   if (request.mode === "navigate") {
     event.respondWith(page(event));
   } else if (url.pathname.startsWith("/static/")) {
