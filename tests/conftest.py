@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from guidance import models
 
@@ -43,12 +43,24 @@ def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory)
         database.setdefault("TEST", {})["NAME"] = str(test_file)
 
 
+# The real database (db.sqlite3 or DATABASE_URL's), before pytest-django swaps in a test one.
+REAL_DATABASE = settings.DATABASES["default"]["NAME"]
+
+
+def on_a_test_database():
+    """Whether pytest-django has set up a test database. It sets up none when no test it
+    collected asks for one: the connection is then the real one, which fixtures must never
+    write to."""
+    return connection.settings_dict["NAME"] != REAL_DATABASE
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the purpose-made documents (tests/data/site/*.yaml: Northshire, Southvale, Westmere)
     once per run; tests see them and roll back their own changes."""
     with django_db_blocker.unblock():
-        load_site_documents()
+        if on_a_test_database():
+            load_site_documents()
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +69,8 @@ def real_documents(django_db_setup, django_db_blocker):
     round-trip tests only. Loaded once per module that asks for them, on top of the purpose-made
     documents, inside a transaction rolled back when the module ends; each test still rolls back
     its own changes (use with `db`, not `transactional_db`). Returns the real slugs."""
+    if not on_a_test_database():
+        pytest.fail("real_documents is for tests that use the database (the db fixture)")
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
