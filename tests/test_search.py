@@ -620,6 +620,12 @@ def test_real_wording_sections_antisocial_and_spellings(typed, written, areas):
         ("UASC", "unaccompanied asylum", {"dudley", "newcastle", "stoke-on-trent"}),
         ("LAC", "looked after", {"dudley", "newcastle"}),
         ("YOT", "youth justice", {"hull", "newcastle"}),
+        ("FII", "fabricated or induced illness", {"dudley", "hull", "newcastle"}),
+        ("DSL", "designated safeguarding lead", {"dudley", "gloucestershire"}),
+        ("NAI", "non-accidental injury", {"dudley"}),
+        ("failure to thrive", "faltering growth", {"stoke-on-trent"}),
+        ("immunization", "immunisations", {"dudley", "hull", "newcastle", "stoke-on-trent"}),
+        ("vaccinations", "immunisations", {"dudley", "hull", "newcastle", "stoke-on-trent"}),
     ],
 )
 def test_real_wording_abbreviations_find_the_words_spelt_out(typed, written, areas):

@@ -1,6 +1,7 @@
-# New synonym groups (guidance/synonyms.yaml: s47, s17, antisocial, tac, sen, uasc, lac, yjs and
-# British and US spellings) add tokens to the search column: the entries already there are
-# written again, so a site already running finds them without `manage.py rebuild_search`.
+# New synonym groups (guidance/synonyms.yaml: s47, s17, antisocial, tac, sen, uasc, lac, yjs, fii,
+# dsl, nai, falteringgrowth, immunisation and British and US spellings) add tokens to the search
+# column: the entries already there are written again, so a site already running finds them
+# without `manage.py rebuild_search`.
 
 from django.db import migrations
 
