@@ -79,21 +79,33 @@ def tokens(text):
 
 # Endings the stemmer takes off English words. A word cut short with * may be cut inside one
 # ("vulnerab*" of "vulnerable"), so its words' stems are those of the cut word with the rest of
-# an ending put back ("vulnerable" -> "vulner", which "vulnerab" does not start).
+# the ending put back ("vulnerable" -> "vulner", which "vulnerab" does not start).
 WORD_ENDINGS = (
     "ing", "ings", "ed", "es", "s", "e", "er", "ers", "ly", "y", "ies", "ied", "al", "ally",
     "ation", "ations", "ition", "ion", "ions", "able", "ably", "ible", "ity", "ities", "ment",
     "ments", "ness", "ence", "ance", "ent", "ant", "ive", "ise", "ised", "ize", "ized", "ous",
-    "ful", "ism", "ist", "ists",
+    "ful", "ism", "ist", "ists", "ability", "abilities", "ibility", "ility", "ilities", "ator",
+    "ators", "or", "ors", "ysis", "yses", "ysing", "ical", "ically", "ogical", "ology",
+    "ologist", "ologists",
 )  # fmt: skip
+# The stemmer makes one letter of these doubled before an ending ("setting" -> "set").
+UNDOUBLED = "bdfgmnprt"
 
 
 @functools.lru_cache(maxsize=1_000)
 def cut_word_stems(word):
     """The stems of the words starting with `word` (normalised, not stemmed) that the prefix
-    of its own stem does not find: "vulnerab" -> ("vulner",), "parentin" -> ("parent",)."""
+    of its own stem does not find: "vulnerab" -> ("vulner",), "parentin" -> ("parent",),
+    "sett" -> ("set",)."""
     own = _stem(word)
-    tails = {ending[i:] for ending in WORD_ENDINGS for i in range(len(ending))}
+    tails = {
+        ending[i:]
+        for ending in WORD_ENDINGS
+        for i in range(1, len(ending))
+        if word.endswith(ending[:i])
+    }
+    if len(word) > 2 and word[-1] == word[-2] and word[-1] in UNDOUBLED:
+        tails.update(("ing", "ings", "ed", "er", "ers"))
     stems = {_stem(word + tail) for tail in tails}
     return tuple(sorted(stem for stem in stems if not stem.startswith(own)))
 
@@ -292,11 +304,14 @@ def parse(text):
             prefix = prefix and len(words[-1]) >= MIN_PREFIX_LENGTH
             if prefix:
                 close_run()
-                # The words it starts whose stems it does not start match by those stems.
+                # The words it starts whose stems it does not start match by those stems, or
+                # by the letters typed where the stemmer changed them ("any*": "ani").
                 start = tuple(words[:-1])
+                typed = () if cut[-1].startswith(words[-1]) else (Term((*start, cut[-1]), True),)
                 clauses.append(
                     (
                         (Term(tuple(words), prefix=True),),
+                        *((term,) for term in typed),
                         *((Term((*start, stem)),) for stem in cut_word_stems(cut[-1])),
                     )
                 )
