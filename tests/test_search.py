@@ -582,6 +582,15 @@ def test_real_wording_mash_consent_early_help():
     assert len(found("early help", kind="next_step")) >= 20
 
 
+def areas_where_found_as_written(typed, written):
+    """The areas where what a practitioner types finds a text that writes it otherwise."""
+    return {
+        slug
+        for _, slug, text in found(typed)
+        if re.search(rf"\b{re.escape(written)}\b", text, re.IGNORECASE)
+    }
+
+
 @pytest.mark.usefixtures("real_documents")
 @pytest.mark.parametrize(
     ("typed", "written", "areas"),
@@ -601,13 +610,7 @@ def test_real_wording_mash_consent_early_help():
     ],
 )
 def test_real_wording_sections_antisocial_and_spellings(typed, written, areas):
-    # Found by what a practitioner types, in the areas whose document writes it otherwise.
-    in_areas = {
-        slug
-        for _, slug, text in found(typed)
-        if re.search(rf"\b{re.escape(written)}\b", text, re.IGNORECASE)
-    }
-    assert in_areas == areas
+    assert areas_where_found_as_written(typed, written) == areas
     assert found(typed) == found(written)
 
 
@@ -629,12 +632,7 @@ def test_real_wording_sections_antisocial_and_spellings(typed, written, areas):
     ],
 )
 def test_real_wording_abbreviations_find_the_words_spelt_out(typed, written, areas):
-    in_areas = {
-        slug
-        for _, slug, text in found(typed)
-        if re.search(rf"\b{re.escape(written)}\b", text, re.IGNORECASE)
-    }
-    assert in_areas == areas
+    assert areas_where_found_as_written(typed, written) == areas
 
 
 @pytest.mark.usefixtures("real_documents")
