@@ -291,9 +291,9 @@ def get_authority(request, slug: str):
         .filter(slug=slug)
         .prefetch_related(
             Prefetch("levels", Level.objects.order_by("number")),
-            Prefetch("levels__next_steps", NextStep.objects.order_by("order", "id")),
-            Prefetch("domains", Domain.objects.select_related("parent").order_by("order", "id")),
-            Prefetch("sections", GuidanceSection.objects.order_by("order", "id")),
+            Prefetch("levels__next_steps", NextStep.objects.in_list_order()),
+            Prefetch("domains", Domain.objects.select_related("parent").in_list_order()),
+            Prefetch("sections", GuidanceSection.objects.in_list_order()),
         )
         .first()
     )

@@ -1046,6 +1046,12 @@ def _insert_statement(model):
     )
 
 
+def _history_on():
+    """Whether simple_history records changes (its SIMPLE_HISTORY_ENABLED setting, on unless
+    switched off): the loader's own history writes follow it as simple_history's do."""
+    return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+
+
 # Rows whose history records one statement writes (SQLite allows 32,766 parameters, once 999).
 HISTORY_BATCH = 900
 
@@ -1079,7 +1085,7 @@ def _record_history_where(model, condition, params, kind, reason, example=None):
     their keys; the user is the one simple_history would give `example` (the request's, if any).
     The SQL is written here rather than by a queryset: building and compiling one for each table
     of each document took as long as running it."""
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    if not _history_on():
         return
     history = _history_model(model)
     user = history.get_default_history_user(model() if example is None else example)
@@ -1222,7 +1228,7 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
     sync.flush(Level)
 
     steps = {}
-    next_steps = NextStep.objects.filter(level__authority=authority).order_by("order", "id")
+    next_steps = NextStep.objects.filter(level__authority=authority).in_list_order()
     for step in rows_now(next_steps):
         steps.setdefault(step.level_id, []).append(step)
     for data in document.levels:
@@ -1253,7 +1259,7 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
     sync.flush(Domain)
 
     existing = {}
-    indicators = Indicator.objects.filter(domain__authority=authority).order_by("order", "id")
+    indicators = Indicator.objects.filter(domain__authority=authority).in_list_order()
     for indicator in rows_now(indicators):
         existing.setdefault((indicator.domain_id, indicator.level_id), []).append(indicator)
     for data in document.domains:
@@ -1269,7 +1275,7 @@ def _load_document(document: ThresholdDocument, reason, authority=None) -> LoadR
     sync.flush(Indicator)
 
     matched, unmatched = _matched(
-        list(rows_now(authority.contacts.order_by("order", "id"))),
+        list(rows_now(authority.contacts.in_list_order())),
         document.contacts,
         lambda row: row.name,
         lambda data: data["name"],
@@ -1329,16 +1335,14 @@ def _link_contact_levels(rows, wanted_rows, levels, created, changed, sync):
         _insert(through, added)
     for link in added:
         links[link.contact_id][link.level_id] = link.pk
+    if not _history_on():
+        return
     records = []
     for kind in ("+", "~"):
         rows_of_kind = [contact for contact in rows if kinds.get(contact.pk) == kind]
         if rows_of_kind:
-            # None where simple_history is switched off (SIMPLE_HISTORY_ENABLED)
-            records += (
-                Contact.history.bulk_history_create(
-                    rows_of_kind, update=kind == "~", default_change_reason=sync.reason
-                )
-                or []
+            records += Contact.history.bulk_history_create(
+                rows_of_kind, update=kind == "~", default_change_reason=sync.reason
             )
     link_records = _history_model(Contact).levels.model
     new_link_records = [
@@ -1445,7 +1449,7 @@ def _record_levels_history(draft):
     history), as `_link_contact_levels` writes them: a record of each of the contact's links.
     Keys are never used twice (sequences; AUTOINCREMENT on SQLite), so every record of the new
     contacts is one just written."""
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    if not _history_on():
         return
     records = _history_model(Contact)
     contacts, params = _of_authority(Contact, draft.pk)
@@ -1496,14 +1500,12 @@ def export_authority(authority: Authority) -> str:
             LEVEL.export(level)
             for level in authority.levels.prefetch_related("next_steps").order_by("number")
         ],
-        "domains": [DOMAIN.export(domain) for domain in domains.order_by("order", "id")],
+        "domains": [DOMAIN.export(domain) for domain in domains.in_list_order()],
         "contacts": [
             CONTACT.export(contact)
-            for contact in authority.contacts.prefetch_related("levels").order_by("order", "id")
+            for contact in authority.contacts.prefetch_related("levels").in_list_order()
         ],
-        "sections": [
-            SECTION.export(section) for section in authority.sections.order_by("order", "id")
-        ],
+        "sections": [SECTION.export(section) for section in authority.sections.in_list_order()],
     }
     return _dump(data)
 

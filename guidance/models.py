@@ -86,6 +86,12 @@ class GuidanceQuerySet(models.QuerySet):
         path = self.model.authority_path
         return "draft_of__isnull" if path == "pk" else f"{path}__draft_of__isnull"
 
+    def in_list_order(self):
+        """Rows with a position (`order`) as their list in the document has them: by position,
+        then key. Not the models' default orderings, which join the authorities to sort many
+        areas' rows by name (for one area's rows, a join that orders nothing)."""
+        return self.order_by("order", "id")
+
 
 def records_for_authorities(records, authorities):
     """History records (`Model.history`) of these authorities' rows, deleted rows included.
@@ -284,9 +290,7 @@ class Authority(models.Model):
         """The authority's routes for immediate danger or significant harm, as the emergency
         banner and the printed route show them: plain rows (`name`, `phones`, `hours`), read
         in one query when first used (every authority page shows them)."""
-        return list(
-            self.contacts.emergency().order_by("order", "id").values("name", "phones", "hours")
-        )
+        return list(self.contacts.emergency().in_list_order().values("name", "phones", "hours"))
 
     @cached_property
     def front_door_contacts(self):
@@ -343,6 +347,10 @@ class Level(models.Model):
         """The level's contacts shown as cards: those the document gives a way to reach
         (`Contact.reachable`). Reads `contacts` as prefetched."""
         return [contact for contact in self.contacts.all() if contact.reachable]
+
+    def contact_cards(self, cards):
+        """`reachable_contacts` from the area's contacts read as cards (`ContactQuerySet.cards`)."""
+        return [card for card in cards if card["reachable"] and self.pk in card["level_ids"]]
 
 
 class NextStep(models.Model):
@@ -575,7 +583,7 @@ class ContactQuerySet(GuidanceQuerySet):
         contact serves. One query, joined to the levels, where instances with their levels
         prefetched take two; a page picks a level's contacts and the emergency ones from it."""
         cards = {}
-        rows = self.order_by("order", "id").values(*self.CARD_FIELDS, "levels")
+        rows = self.in_list_order().values(*self.CARD_FIELDS, "levels")
         for row in rows:
             level_id = row.pop("levels")
             card = cards.get(row["pk"])

@@ -375,21 +375,18 @@ def next_steps_comparison(authorities, number):
     # Each kind of row in one plain query, in the documents' order within each area (the
     # models' default orderings join the levels and the areas to sort by the areas' names).
     steps = {}
-    for step in NextStep.objects.filter(level__in=levels.values()).order_by("order", "id"):
+    for step in NextStep.objects.filter(level__in=levels.values()).in_list_order():
         steps.setdefault(step.level_id, []).append(step)
     cards = Contact.objects.for_authorities(authorities).cards()
     columns = []
     for authority in authorities:
         level = levels.get(authority.pk)
-        contacts = (
-            [c for c in cards if c["reachable"] and level.pk in c["level_ids"]] if level else []
-        )
         columns.append(
             {
                 "authority": authority,
                 "level": level,
                 "next_steps": steps.get(level.pk, []) if level else [],
-                "contacts": contacts,
+                "contacts": level.contact_cards(cards) if level else [],
             }
         )
     return NextStepsComparison(columns, _aligned_rows([column["next_steps"] for column in columns]))

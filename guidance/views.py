@@ -71,7 +71,7 @@ def _keep_levels(authority, levels):
 def _sections():
     # An area's guidance sections in its order, without the join to the authorities that
     # GuidanceSection's default ordering (by area name) brings.
-    return Prefetch("sections", GuidanceSection.objects.order_by("order", "id"))
+    return Prefetch("sections", GuidanceSection.objects.in_list_order())
 
 
 def previewing(view):
@@ -118,13 +118,11 @@ def level_detail(request, slug, number):
         raise Http404("No such level")
     # One level's rows, each in one plain query ordered as the document is: the models' default
     # orderings would join the levels and the authorities to sort many areas' rows.
-    next_steps = level.next_steps.order_by("order", "id").values(
-        "pk", "heading", "text", "incomplete"
-    )
+    next_steps = level.next_steps.in_list_order().values("pk", "heading", "text", "incomplete")
     # The level's contacts and the area's emergency ones (the banner's) in one query.
     cards = authority.contacts.cards()
     authority.emergency_contacts = [card for card in cards if card["emergency"]]
-    contacts = [card for card in cards if card["reachable"] and level.pk in card["level_ids"]]
+    contacts = level.contact_cards(cards)
     indicators = listed_indicators(level.indicators.order_by("domain__order", "order"), authority)
     if indicators:
         authority.has_indicators = True  # known without asking
